@@ -1,0 +1,94 @@
+// RFC 9457 problem details: the one place that turns errors into HTTP responses.
+// AppErrors say what to answer; body-parser's own errors are the client's fault too; anything
+// else is a defect, logged with the request id and answered as a bare 500 with no internals.
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { AppError, type FieldError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+}
+
+export function sendProblem(res: Response, error: AppError): void {
+  const body: Problem = {
+    type: 'about:blank',
+    title: error.title,
+    status: error.status,
+    detail: error.detail,
+  };
+  if (error.errors?.length) body.errors = error.errors;
+  if (error.headers) res.set(error.headers);
+  res.status(error.status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+/** Errors thrown by body-parser and friends carry an HTTP status and a type. */
+interface HttpishError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+}
+
+function fromHttpishError(error: HttpishError): AppError | undefined {
+  const status = error.status ?? error.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  switch (error.type) {
+    case 'entity.too.large':
+      return new AppError(413, 'Content Too Large', 'The request body is larger than 16 KiB.');
+    case 'entity.parse.failed':
+      return new AppError(400, 'Bad Request', 'The request body is not valid JSON.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(415, 'Unsupported Media Type', 'Send the body as UTF-8 JSON.');
+    default:
+      return new AppError(status, STATUS_CODES[status] ?? 'Error', STATUS_CODES[status] ?? 'Error');
+  }
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const known =
+      error instanceof AppError
+        ? error
+        : typeof error === 'object' && error !== null
+          ? fromHttpishError(error as HttpishError)
+          : undefined;
+    if (known) {
+      if (known.status >= 500) log.error({ err: error, reqId: req.id }, 'request failed');
+      return sendProblem(res, known);
+    }
+    log.error(
+      { err: error, reqId: req.id, method: req.method, path: req.path },
+      'unexpected error',
+    );
+    sendProblem(
+      res,
+      new AppError(
+        500,
+        'Internal Server Error',
+        'Something went wrong on our side. Try again later.',
+      ),
+    );
+  };
+}
+
+export const unknownRoute: RequestHandler = (req, _res, next) => {
+  next(new AppError(404, 'Not Found', `There is no ${req.method} ${req.path}.`));
+};
+
+export function methodNotAllowed(allowed: string[]): RequestHandler {
+  return (req, _res, next) => {
+    const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'];
+    next(
+      new AppError(405, 'Method Not Allowed', `${req.method} is not allowed on ${req.path}.`, {
+        headers: { Allow: allow.join(', ') },
+      }),
+    );
+  };
+}

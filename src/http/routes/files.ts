@@ -1,0 +1,51 @@
+// /files/*: the local store's stand-in for S3's signed URLs. PUT stores an upload (then queues
+// it for tagging); GET serves a download. Mounted only with STORAGE=local.
+import { Router, type Request } from 'express';
+import type { ProcessingQueue } from '../../images/context.js';
+import { sniffImageType } from '../../images/sniff-image-type.js';
+import { notFound } from '../../errors.js';
+import { BlobNotFoundError } from '../../storage/blob-store.js';
+import type { LocalBlobStore } from '../../storage/local.js';
+import { methodNotAllowed } from '../problem.js';
+
+export function fileRoutes(store: LocalBlobStore, processing: ProcessingQueue): Router {
+  const router = Router();
+  const keyOf = (req: Request) => ([] as string[]).concat(req.params.key ?? []).join('/');
+
+  router
+    .route('/files/*key')
+    .put(async (req, res) => {
+      const key = keyOf(req);
+      const terms = store.verifyRequest({
+        method: 'PUT',
+        key,
+        query: req.query,
+        contentType: req.get('content-type'),
+        contentLength: req.get('content-length'),
+      });
+      await store.write(key, req, terms.size!);
+      await processing.enqueue(key);
+      res.status(200).end();
+    })
+    .get(async (req, res) => {
+      const key = keyOf(req);
+      const terms = store.verifyRequest({ method: 'GET', key, query: req.query });
+      const { stream, size, head } = await store.openRead(key).catch((error: unknown) => {
+        throw error instanceof BlobNotFoundError ? notFound('The file') : error;
+      });
+      // Served as an image only when it really is one: a stored HTML or SVG file can never run
+      // as a page on this origin.
+      const type = sniffImageType(head);
+      res.set({
+        'Content-Type': type ?? 'application/octet-stream',
+        'Content-Length': String(size),
+        'Cache-Control': `private, max-age=${Math.max(0, terms.expires - Math.floor(Date.now() / 1000))}`,
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+      });
+      if (!type) res.set('Content-Disposition', 'attachment');
+      stream.pipe(res);
+    })
+    .all(methodNotAllowed(['GET', 'PUT']));
+
+  return router;
+}

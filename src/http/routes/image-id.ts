@@ -1,0 +1,11 @@
+import type { Request } from 'express';
+import { notFound } from '../../errors.js';
+
+const IMAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A malformed id answers 404, exactly as an unknown one: ids are not a thing clients build. */
+export function imageIdParam(req: Request): string {
+  const id = String(req.params.id ?? '').toLowerCase();
+  if (!IMAGE_ID.test(id)) throw notFound('The image');
+  return id;
+}

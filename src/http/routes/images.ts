@@ -1,0 +1,56 @@
+// /images and /images/:id: read the request, call one use case, shape the response.
+import { Router, type RequestHandler } from 'express';
+import { createUpload } from '../../images/create-upload.js';
+import { deleteImage, retagImage } from '../../images/change-images.js';
+import type { ImagesContext } from '../../images/context.js';
+import { getImage, listImages } from '../../images/read-images.js';
+import { callerId } from '../authenticate.js';
+import { methodNotAllowed } from '../problem.js';
+import { createImageBody, ListImagesQuery } from '../schemas.js';
+import { parseBody, parseQuery } from '../validate.js';
+import { imageIdParam } from './image-id.js';
+
+export function imageRoutes(
+  ctx: ImagesContext,
+  authenticate: RequestHandler,
+  maxUploadBytes: number,
+): Router {
+  const router = Router();
+  const CreateImage = createImageBody(maxUploadBytes);
+
+  router
+    .route('/images')
+    .get(authenticate, async (req, res) => {
+      const query = parseQuery(ListImagesQuery, req.query);
+      const tags = [...new Set([...query.tags, ...query.tag])];
+      res.json(
+        await listImages(ctx, callerId(req), { tags, limit: query.limit, cursor: query.cursor }),
+      );
+    })
+    .post(authenticate, async (req, res) => {
+      const body = parseBody(CreateImage, req.body);
+      const created = await createUpload(ctx, callerId(req), body);
+      res.status(201).location(`/images/${created.image.id}`).json(created);
+    })
+    .all(methodNotAllowed(['GET', 'POST']));
+
+  router
+    .route('/images/:id')
+    .get(authenticate, async (req, res) => {
+      res.json(await getImage(ctx, callerId(req), imageIdParam(req)));
+    })
+    .delete(authenticate, async (req, res) => {
+      await deleteImage(ctx, callerId(req), imageIdParam(req));
+      res.status(204).end();
+    })
+    .all(methodNotAllowed(['GET', 'DELETE']));
+
+  router
+    .route('/images/:id/retag')
+    .post(authenticate, async (req, res) => {
+      res.status(202).json(await retagImage(ctx, callerId(req), imageIdParam(req)));
+    })
+    .all(methodNotAllowed(['POST']));
+
+  return router;
+}

@@ -1,0 +1,31 @@
+// GET /tags and GET /tags/:tag/images.
+import { Router, type RequestHandler } from 'express';
+import type { ImagesContext } from '../../images/context.js';
+import { listImages, listTags } from '../../images/read-images.js';
+import { callerId } from '../authenticate.js';
+import { methodNotAllowed } from '../problem.js';
+import { PageQuery, TagParam, TagsQuery } from '../schemas.js';
+import { parseQuery } from '../validate.js';
+
+export function tagRoutes(ctx: ImagesContext, authenticate: RequestHandler): Router {
+  const router = Router();
+
+  router
+    .route('/tags')
+    .get(authenticate, async (req, res) => {
+      const { limit } = parseQuery(TagsQuery, req.query);
+      res.json({ items: await listTags(ctx, callerId(req), limit) });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/tags/:tag/images')
+    .get(authenticate, async (req, res) => {
+      const tag = parseQuery(TagParam, req.params.tag);
+      const { limit, cursor } = parseQuery(PageQuery, req.query);
+      res.json(await listImages(ctx, callerId(req), { tags: [tag], limit, cursor }));
+    })
+    .all(methodNotAllowed(['GET']));
+
+  return router;
+}

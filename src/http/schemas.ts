@@ -1,0 +1,133 @@
+// The request and response shapes of the HTTP contract, as zod schemas. They validate requests
+// (http/validate.ts) and generate /openapi.json (http/openapi.ts), so docs and behaviour are one.
+import { z } from 'zod';
+import { IMAGE_STATUSES } from '../catalog/image-catalog.js';
+import { ALLOWED_IMAGE_TYPES } from '../images/sniff-image-type.js';
+
+export const Credentials = z.strictObject({
+  username: z
+    .string()
+    .min(3, 'must be 3 to 128 characters')
+    .max(128, 'must be 3 to 128 characters')
+    .regex(/^[A-Za-z0-9._@+-]+$/, 'may contain only letters, digits and . _ @ + -'),
+  password: z
+    .string()
+    .min(8, 'must be 8 to 256 characters')
+    .max(256, 'must be 8 to 256 characters'),
+});
+
+// Filenames are display names only (keys never derive from them), but control characters and
+// path separators have no business in one.
+const Filename = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(255, 'must be at most 255 characters')
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what we refuse
+  .regex(/^[^\u0000-\u001f\u007f/\\]+$/, 'must not contain control characters, / or \\');
+
+export function createImageBody(maxUploadBytes: number) {
+  return z.strictObject({
+    contentType: z.enum(ALLOWED_IMAGE_TYPES, {
+      error: `must be one of ${ALLOWED_IMAGE_TYPES.join(', ')}`,
+    }),
+    size: z
+      .number({ error: 'must be a whole number of bytes' })
+      .int('must be a whole number of bytes')
+      .min(1, `must be from 1 to ${maxUploadBytes} bytes`)
+      .max(maxUploadBytes, `must be from 1 to ${maxUploadBytes} bytes`),
+    filename: Filename.optional(),
+  });
+}
+
+const TagName = z
+  .string()
+  .transform((name) => name.trim().toLowerCase().replace(/\s+/g, ' '))
+  .pipe(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'));
+
+const limit = (max: number, fallback: number) =>
+  z.coerce
+    .number({ error: `must be a whole number from 1 to ${max}` })
+    .int(`must be a whole number from 1 to ${max}`)
+    .min(1, `must be a whole number from 1 to ${max}`)
+    .max(max, `must be a whole number from 1 to ${max}`)
+    .default(fallback);
+
+const Cursor = z.string().min(1).max(512, 'is not a valid cursor');
+
+/** `tags=a,b` and `tag=a&tag=b` (or both) give the same list, deduplicated. */
+const TagList = z
+  .union([z.string(), z.array(z.string()).max(20, 'at most 20 tags')])
+  .optional()
+  .transform((value) =>
+    (Array.isArray(value) ? value : value === undefined ? [] : [value]).flatMap((v) =>
+      v.split(','),
+    ),
+  )
+  .pipe(z.array(TagName).max(20, 'at most 20 tags'))
+  .transform((names) => [...new Set(names)]);
+
+export const ListImagesQuery = z.object({
+  tags: TagList.meta({ description: 'Comma-separated tags; an image must have all of them.' }),
+  tag: TagList.meta({ description: 'Repeatable alternative to `tags`.' }),
+  limit: limit(100, 20),
+  cursor: Cursor.optional().meta({ description: 'nextCursor of the previous page.' }),
+});
+
+export const PageQuery = z.object({
+  limit: limit(100, 20),
+  cursor: Cursor.optional(),
+});
+
+export const TagsQuery = z.object({ limit: limit(1000, 100) });
+
+export const TagParam = TagName;
+
+// ---- responses (documentation, and checked against real responses by the component tests)
+
+export const Tag = z.object({ name: z.string(), confidence: z.number().min(0).max(1) });
+
+export const Image = z.object({
+  id: z.string(),
+  filename: z.string(),
+  contentType: z.enum(ALLOWED_IMAGE_TYPES),
+  size: z.number().int(),
+  status: z.enum(IMAGE_STATUSES),
+  tags: z.array(Tag),
+  createdAt: z.iso.datetime(),
+  taggedAt: z.iso.datetime().optional(),
+  error: z.string().optional().meta({ description: 'Why the image failed, for people.' }),
+  url: z.url().optional().meta({ description: 'Short-lived download URL.' }),
+});
+
+export const ImagePage = z.object({ items: z.array(Image), nextCursor: z.string().nullable() });
+
+export const UploadInstructions = z.object({
+  url: z.url(),
+  method: z.literal('PUT'),
+  headers: z.record(z.string(), z.string()),
+  expiresAt: z.iso.datetime(),
+});
+
+export const CreatedImage = z.object({ image: Image, upload: UploadInstructions });
+
+export const Session = z.object({
+  token: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int(),
+});
+
+export const TagCounts = z.object({
+  items: z.array(z.object({ name: z.string(), count: z.number().int().min(1) })),
+});
+
+export const Message = z.object({ message: z.string() });
+export const Health = z.object({ status: z.literal('ok') });
+
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});

@@ -1,0 +1,29 @@
+// DELETE /images/:id and POST /images/:id/retag.
+import { notFound } from '../errors.js';
+import { objectKey } from '../storage/blob-store.js';
+import type { ImagesContext } from './context.js';
+import { toImageView, type ImageView } from './image-view.js';
+
+/** Removes the index entry first, so the image vanishes from every listing at once. */
+export async function deleteImage(ctx: ImagesContext, ownerId: string, id: string): Promise<void> {
+  if (!(await ctx.catalog.remove(ownerId, id))) throw notFound('The image');
+  const key = objectKey(ownerId, id);
+  await ctx.processing.cancel(key);
+  await ctx.blobs.remove(key);
+}
+
+/** Back to pending, tagged again asynchronously from the stored bytes. */
+export async function retagImage(
+  ctx: ImagesContext,
+  ownerId: string,
+  id: string,
+): Promise<ImageView> {
+  const image = await ctx.catalog.get(ownerId, id);
+  if (!image) throw notFound('The image');
+  await ctx.catalog.markPending(ownerId, id);
+  await ctx.processing.enqueue(objectKey(ownerId, id));
+  return toImageView(
+    { ...image, status: 'pending', tags: [], taggedAt: undefined, error: undefined },
+    ctx.blobs,
+  );
+}

@@ -1,0 +1,46 @@
+// POST /images: record a pending image and hand back a signed URL for its bytes. The image is
+// processed once the store has the bytes (local upload route or S3 event), never before.
+import { randomUUID } from 'node:crypto';
+import type { SignedRequest } from '../storage/blob-store.js';
+import { objectKey } from '../storage/blob-store.js';
+import { uploadDeadline, type ImagesContext } from './context.js';
+import { toImageView, type ImageView } from './image-view.js';
+
+export interface NewUpload {
+  contentType: string;
+  size: number;
+  filename?: string | undefined;
+}
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+};
+
+export async function createUpload(
+  ctx: ImagesContext,
+  ownerId: string,
+  upload: NewUpload,
+): Promise<{ image: ImageView; upload: SignedRequest }> {
+  const id = randomUUID();
+  const key = objectKey(ownerId, id);
+  const signed = await ctx.blobs.createUploadUrl(key, {
+    contentType: upload.contentType,
+    size: upload.size,
+  });
+  const image = {
+    id,
+    ownerId,
+    filename: upload.filename ?? `${id}.${EXTENSIONS[upload.contentType] ?? 'img'}`,
+    contentType: upload.contentType,
+    size: upload.size,
+    status: 'pending' as const,
+    tags: [],
+    createdAt: ctx.now().toISOString(),
+  };
+  await ctx.catalog.insert(image);
+  await ctx.processing.expectUpload(key, uploadDeadline(ctx, image.createdAt));
+  return { image: await toImageView(image, ctx.blobs), upload: signed };
+}

@@ -1,0 +1,33 @@
+// The Image of the HTTP contract, as a client sees it: no owner id, plus a short-lived URL.
+import type { ImageRecord, Tag } from '../catalog/image-catalog.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { objectKey } from '../storage/blob-store.js';
+
+export interface ImageView {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  status: ImageRecord['status'];
+  tags: Tag[];
+  createdAt: string;
+  taggedAt?: string;
+  error?: string;
+  url?: string;
+}
+
+export async function toImageView(image: ImageRecord, blobs: BlobStore): Promise<ImageView> {
+  const view: ImageView = {
+    id: image.id,
+    filename: image.filename,
+    contentType: image.contentType,
+    size: image.size,
+    status: image.status,
+    tags: image.tags,
+    createdAt: image.createdAt,
+  };
+  if (image.taggedAt) view.taggedAt = image.taggedAt;
+  if (image.error) view.error = image.error;
+  view.url = await blobs.createDownloadUrl(objectKey(image.ownerId, image.id));
+  return view;
+}

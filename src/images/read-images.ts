@@ -1,0 +1,32 @@
+// GET /images, GET /images/:id, GET /tags/:tag/images and GET /tags: reads, always scoped to the
+// caller. Another user's image is indistinguishable from one that does not exist.
+import type { ListQuery, Page, TagCount } from '../catalog/image-catalog.js';
+import { notFound } from '../errors.js';
+import type { ImagesContext } from './context.js';
+import { toImageView, type ImageView } from './image-view.js';
+
+export async function listImages(
+  ctx: ImagesContext,
+  ownerId: string,
+  query: ListQuery,
+): Promise<Page<ImageView>> {
+  const page = await ctx.catalog.list(ownerId, query);
+  return {
+    items: await Promise.all(page.items.map((image) => toImageView(image, ctx.blobs))),
+    nextCursor: page.nextCursor,
+  };
+}
+
+export async function getImage(
+  ctx: ImagesContext,
+  ownerId: string,
+  id: string,
+): Promise<ImageView> {
+  const image = await ctx.catalog.get(ownerId, id);
+  if (!image) throw notFound('The image');
+  return toImageView(image, ctx.blobs);
+}
+
+export function listTags(ctx: ImagesContext, ownerId: string, limit: number): Promise<TagCount[]> {
+  return ctx.catalog.countTags(ownerId, limit);
+}

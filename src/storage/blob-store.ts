@@ -1,0 +1,55 @@
+// The BlobStore port: where image bytes live. Adapters: local.ts (files under DATA_DIR, signed
+// URLs served by this app) and, later, s3.ts. Both pass test/contract/blob-store.contract.ts.
+
+export interface UploadSpec {
+  contentType: string;
+  /** Exact byte length; the signed request refuses any other. */
+  size: number;
+}
+
+export interface SignedRequest {
+  url: string;
+  method: 'PUT';
+  /** Headers the client must send exactly as given. */
+  headers: Record<string, string>;
+  /** ISO 8601. */
+  expiresAt: string;
+}
+
+export interface BlobStore {
+  createUploadUrl(key: string, upload: UploadSpec): Promise<SignedRequest>;
+  createDownloadUrl(key: string): Promise<string>;
+  /** The object's bytes; throws BlobNotFoundError when absent, BlobTooLargeError past maxBytes. */
+  read(key: string, maxBytes: number): Promise<Buffer>;
+  /** Removes the object; removing an absent object is not an error. */
+  remove(key: string): Promise<void>;
+}
+
+export class BlobNotFoundError extends Error {
+  override readonly name = 'BlobNotFoundError';
+  constructor(readonly key: string) {
+    super(`no object at ${key}`);
+  }
+}
+
+export class BlobTooLargeError extends Error {
+  override readonly name = 'BlobTooLargeError';
+  constructor(
+    readonly key: string,
+    readonly maxBytes: number,
+  ) {
+    super(`object at ${key} is larger than ${maxBytes} bytes`);
+  }
+}
+
+/** Object keys are u/<owner id>/<image id>. */
+export function objectKey(ownerId: string, imageId: string): string {
+  return `u/${ownerId}/${imageId}`;
+}
+
+const KEY = /^u\/([A-Za-z0-9._-]{1,128})\/([A-Za-z0-9-]{1,64})$/;
+
+export function parseObjectKey(key: string): { ownerId: string; imageId: string } | undefined {
+  const match = KEY.exec(key);
+  return match ? { ownerId: match[1]!, imageId: match[2]! } : undefined;
+}

@@ -1,0 +1,367 @@
+// The offline tagger: CenterNet (80 COCO labels) from @vladmandic/human on the tfjs wasm backend.
+// The model, its weights and the .wasm binary are all read from node_modules; nothing here may
+// reach the network (there is none where this runs, and an upload must never wait on one).
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import sharp from 'sharp';
+import type * as tfjs from '@tensorflow/tfjs-core';
+import type { GraphModel } from '@tensorflow/tfjs-converter';
+import type * as HumanModule from '@vladmandic/human';
+import type { Tag } from '../catalog/image-catalog.js';
+import { TransientError, UnprocessableImageError } from '../errors.js';
+import type { Tagger } from './tagger.js';
+
+const require = createRequire(import.meta.url);
+
+export interface LocalModelTaggerOptions {
+  /** centernet.json on disk; default: the one inside @vladmandic/human. */
+  modelPath?: string;
+  /** Longest side the model sees; larger images are scaled down, never up. */
+  maxSide?: number;
+  /** Detections below it are not reported at all; keepTags applies the real cut-off. */
+  minScore?: number;
+  /** Most boxes per image before labels are merged. */
+  maxDetected?: number;
+}
+
+export interface DecodedImage {
+  /** Packed 8-bit RGB, row by row. */
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+export interface LocalModelStats {
+  /** Successful model loads in this process. */
+  loads: number;
+  loaded: boolean;
+  /** Duration of the last successful load, ms. */
+  loadMs: number | undefined;
+  /** Live tfjs tensors (model weights included); undefined before the first load. */
+  numTensors: number | undefined;
+}
+
+// Far above any photo a person uploads, far below what would exhaust memory while decoding.
+const MAX_INPUT_PIXELS = 100_000_000;
+
+/** EXIF-rotated, scaled to fit maxSide, alpha flattened on white, as raw sRGB for the model. */
+export async function decodeForModel(bytes: Uint8Array, maxSide = 1024): Promise<DecodedImage> {
+  try {
+    const { data, info } = await sharp(bytes, {
+      failOn: 'error',
+      limitInputPixels: MAX_INPUT_PIXELS,
+    })
+      .rotate()
+      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
+    return { data, width: info.width, height: info.height };
+  } catch (error) {
+    const tooLarge = error instanceof Error && /pixel limit/i.test(error.message);
+    throw new UnprocessableImageError(
+      tooLarge
+        ? 'The image has too many pixels to be processed.'
+        : 'The file could not be read as an image.',
+      { cause: error },
+    );
+  }
+}
+
+/** The folder of an installed package (its `exports` map hides package.json from resolve). */
+function packageRoot(name: string): string {
+  let dir = path.dirname(require.resolve(name));
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    const read = () => JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown };
+    if (existsSync(manifest) && read().name === name) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`The folder of the package ${name} was not found.`);
+    dir = parent;
+  }
+}
+
+function localFile(url: URL): URL {
+  if (url.protocol !== 'file:') {
+    throw new Error(`Refusing to fetch ${url.href}: the local model only reads local files.`);
+  }
+  return url;
+}
+
+/** model.json and its weight shards, read from disk; any other URL is refused. */
+export async function readModelArtifacts(
+  tf: typeof tfjs,
+  modelUrl: string,
+): Promise<tfjs.io.ModelArtifacts> {
+  const url = localFile(new URL(modelUrl));
+  const json = JSON.parse(await readFile(url, 'utf8')) as tfjs.io.ModelJSON;
+  return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+    const specs = manifest.flatMap((group) => group.weights);
+    const shards = await Promise.all(
+      manifest.flatMap((group) => group.paths.map((p) => readFile(localFile(new URL(p, url))))),
+    );
+    const all = Buffer.concat(shards);
+    return [specs, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength)];
+  });
+}
+
+// Artifacts already read by loadEngine, handed over instead of being read a second time.
+const prepared = new Map<string, tfjs.io.ModelArtifacts>();
+
+// Human's own loader calls the global fetch, which cannot read file:// URLs in Node and would go
+// to the network for anything else. A tfjs load router for file:// URLs takes precedence, so the
+// fetch is never made.
+function installFileLoader(tf: typeof tfjs): void {
+  const probe = 'file:///pixtag-probe/model.json';
+  if (tf.io.getLoadHandlers(probe).length > 0) return; // already installed in this tfjs
+  const router = (url: string | string[]): tfjs.io.IOHandler | null =>
+    typeof url === 'string' && url.startsWith('file://')
+      ? { load: async () => prepared.get(url) ?? readModelArtifacts(tf, url) }
+      : null;
+  // tfjs types a router as always answering, but null is how a router declines a URL.
+  tf.io.registerLoadRouter(router as Parameters<typeof tf.io.registerLoadRouter>[0]);
+}
+
+/** Per call, so taggers sharing the engine can still differ here. */
+function objectConfig(options: LocalModelTaggerOptions): Partial<HumanModule.Config> {
+  return {
+    object: {
+      minConfidence: options.minScore ?? 0.1,
+      maxDetected: options.maxDetected ?? 50,
+      iouThreshold: 0.4,
+    },
+  };
+}
+
+function humanConfig(modelUrl: string, wasmDir: string): Partial<HumanModule.Config> {
+  const off = { enabled: false };
+  return {
+    backend: 'wasm',
+    wasmPath: `${wasmDir}${path.sep}`, // a plain path: emscripten reads it with fs in Node
+    wasmPlatformFetch: false,
+    modelBasePath: '',
+    cacheModels: false,
+    validateModels: false, // it reports through console.log; the contract test proves the model runs
+    debug: false,
+    warmup: 'none',
+    // Consecutive uploads are unrelated photos: never reuse the previous frame's result.
+    cacheSensitivity: 0,
+    skipAllowed: false,
+    filter: off,
+    gesture: off,
+    face: off,
+    body: off,
+    hand: off,
+    segmentation: off,
+    object: {
+      enabled: true,
+      modelPath: modelUrl,
+      skipFrames: 0,
+      skipTime: 0,
+    },
+  };
+}
+
+interface ListenerSnapshot {
+  uncaught: NodeJS.UncaughtExceptionListener[];
+  rejection: NodeJS.UnhandledRejectionListener[];
+}
+
+const snapshotListeners = (): ListenerSnapshot => ({
+  uncaught: process.listeners('uncaughtException'),
+  rejection: process.listeners('unhandledRejection'),
+});
+
+const isEmscripten = (listener: unknown): boolean =>
+  /ExitStatus|throw reason/.test(String(listener));
+
+// Emscripten's Node glue installs listeners that rethrow every uncaught error and unhandled
+// rejection, which would override whatever the application decides to do with them.
+function dropEmscriptenListeners(before: ListenerSnapshot): void {
+  for (const listener of process.listeners('uncaughtException')) {
+    if (!before.uncaught.includes(listener) && isEmscripten(listener)) {
+      process.removeListener('uncaughtException', listener);
+    }
+  }
+  for (const listener of process.listeners('unhandledRejection')) {
+    if (!before.rejection.includes(listener) && isEmscripten(listener)) {
+      process.removeListener('unhandledRejection', listener);
+    }
+  }
+}
+
+function isLoaded(model: GraphModel | null | undefined): model is GraphModel {
+  try {
+    return (model?.inputs.length ?? 0) > 0;
+  } catch {
+    return false; // an unloaded GraphModel has no executor to ask
+  }
+}
+
+interface Engine {
+  modelPath: string;
+  human: HumanModule.Human;
+  tf: typeof tfjs;
+  model: GraphModel;
+}
+
+async function loadEngine(modelPath: string): Promise<Engine> {
+  const humanDir = packageRoot('@vladmandic/human');
+  // By path: the package's `exports` map sends Node to the tfjs-node build, which is not installed.
+  const { Human } = require(
+    path.join(humanDir, 'dist', 'human.node-wasm.js'),
+  ) as typeof HumanModule;
+  const wasmDir = path.join(packageRoot('@tensorflow/tfjs-backend-wasm'), 'dist');
+  const modelUrl = pathToFileURL(modelPath).href;
+  const human = new Human(humanConfig(modelUrl, wasmDir));
+  const tf = human.tf as typeof tfjs;
+  installFileLoader(tf);
+  // Human logs a failed model read and carries on; reading first turns it into an error here.
+  prepared.set(modelUrl, await readModelArtifacts(tf, modelUrl));
+
+  const before = snapshotListeners();
+  try {
+    await human.load();
+    const model = human.models.models['centernet'];
+    if (tf.getBackend() !== 'wasm' || !isLoaded(model)) {
+      throw new Error(`The model at ${modelPath} did not load on the wasm backend.`);
+    }
+    return { modelPath, human, tf, model };
+  } catch (error) {
+    human.reset(); // so the next attempt starts from scratch
+    throw error;
+  } finally {
+    prepared.delete(modelUrl);
+    dropEmscriptenListeners(before);
+  }
+}
+
+function unloadEngine(engine: Engine): void {
+  engine.model.dispose();
+  engine.human.models.reset();
+  // Human keeps the model in module state; this makes the next load read it again. The wasm
+  // runtime itself stays: its memory cannot shrink, and tfjs cannot start it a second time.
+  engine.human.reset();
+}
+
+function toTags(objects: readonly HumanModule.ObjectResult[]): Tag[] {
+  const best = new Map<string, number>();
+  for (const { label, score } of objects) {
+    const name = String(label).trim().toLowerCase();
+    if (name && score > (best.get(name) ?? -1)) best.set(name, score);
+  }
+  return [...best]
+    .map(([name, confidence]) => ({ name, confidence }))
+    .sort((a, b) => b.confidence - a.confidence);
+}
+
+async function detect(
+  engine: Engine,
+  image: DecodedImage,
+  options: LocalModelTaggerOptions,
+): Promise<Tag[]> {
+  const { tf, human } = engine;
+  const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+  try {
+    // Human detects inside `new Promise(async …)`: an internal throw would surface as an
+    // unhandled rejection, not here. The input is always a valid RGB tensor, so none is expected.
+    const result = await human.detect(input, objectConfig(options));
+    if (result.error) throw new TransientError(`The local model failed: ${result.error}`);
+    return toTags(result.object);
+  } finally {
+    tf.dispose(input);
+  }
+}
+
+// Human keeps its model in module state and tfjs has one global backend, so a process has one
+// engine however many taggers exist. Every use of it (load, detect, unload) runs through one
+// queue: the wasm backend is not safe to share between interleaved detections.
+const runtime: {
+  engine: Engine | undefined;
+  loads: number;
+  loadMs: number | undefined;
+  queue: Promise<unknown>;
+} = { engine: undefined, loads: 0, loadMs: undefined, queue: Promise.resolve() };
+
+function serial<T>(task: () => Promise<T>): Promise<T> {
+  const run = runtime.queue.then(task, task);
+  runtime.queue = run.catch(() => undefined);
+  return run;
+}
+
+function defaultModelPath(): string {
+  return path.join(packageRoot('@vladmandic/human'), 'models', 'centernet.json');
+}
+
+async function ensureEngine(options: LocalModelTaggerOptions): Promise<Engine> {
+  const started = performance.now();
+  try {
+    const modelPath = path.resolve(options.modelPath ?? defaultModelPath());
+    const current = runtime.engine;
+    if (current?.modelPath === modelPath) return current;
+    if (current) {
+      // Human holds one object model per process: another path replaces it.
+      runtime.engine = undefined;
+      unloadEngine(current);
+    }
+    runtime.engine = await loadEngine(modelPath);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TransientError(`The local recognition model could not be loaded: ${reason}`, {
+      cause: error,
+    });
+  }
+  runtime.loads += 1;
+  runtime.loadMs = performance.now() - started;
+  return runtime.engine;
+}
+
+export class LocalModelTagger implements Tagger {
+  readonly name = 'local';
+  readonly defaultMinConfidence = 0.3;
+  readonly #options: LocalModelTaggerOptions;
+
+  constructor(options: LocalModelTaggerOptions = {}) {
+    this.#options = options;
+  }
+
+  async tag(image: Buffer, _contentType: string): Promise<Tag[]> {
+    // Decoding runs outside the queue: sharp has its own threads, and a file that is not an
+    // image is refused without loading the model.
+    const decoded = await decodeForModel(image, this.#options.maxSide);
+    return serial(async () => detect(await ensureEngine(this.#options), decoded, this.#options));
+  }
+
+  /** Loads the model now instead of on the first tag() call. */
+  async load(): Promise<void> {
+    await serial(() => ensureEngine(this.#options));
+  }
+
+  /** Frees the model's memory (shared by every LocalModelTagger); a later tag() loads it again. */
+  async close(): Promise<void> {
+    await serial(async () => {
+      const current = runtime.engine;
+      runtime.engine = undefined;
+      if (current) unloadEngine(current);
+    });
+  }
+
+  /** Process-wide: the engine is shared by every LocalModelTagger. */
+  stats(): LocalModelStats {
+    return {
+      loads: runtime.loads,
+      loaded: runtime.engine !== undefined,
+      loadMs: runtime.loadMs,
+      numTensors: runtime.engine?.tf.memory().numTensors,
+    };
+  }
+}
+
+export function createLocalModelTagger(options?: LocalModelTaggerOptions): LocalModelTagger {
+  return new LocalModelTagger(options);
+}

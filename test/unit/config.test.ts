@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('when nothing is set, then the embedded defaults of DESIGN.md apply', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      publicUrl: 'http://localhost:3000',
+      dataDir: './data',
+      auth: 'local',
+      storage: 'local',
+      index: 'sqlite',
+      tagger: 'local',
+      tagMinConfidence: undefined,
+      tagMax: 10,
+      maxUploadBytes: 10485760,
+      uploadUrlTtlSeconds: 900,
+      corsOrigin: '*',
+      logLevel: 'info',
+    });
+  });
+
+  it('when PORT is set and PUBLIC_URL is not, then PUBLIC_URL follows PORT', () => {
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+  });
+
+  it('when values are given, then they are parsed and trimmed', () => {
+    const config = loadConfig({
+      PUBLIC_URL: 'https://img.example.com/',
+      TAG_MIN_CONFIDENCE: '0.5',
+      TAG_MAX: '3',
+      CORS_ORIGIN: 'https://a.example, https://b.example',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toMatchObject({
+      publicUrl: 'https://img.example.com',
+      tagMinConfidence: 0.5,
+      tagMax: 3,
+      corsOrigin: ['https://a.example', 'https://b.example'],
+      logLevel: 'warn',
+    });
+  });
+
+  it('when a variable is empty, then it counts as unset', () => {
+    expect(loadConfig({ PORT: '', LOG_LEVEL: '  ' })).toMatchObject({
+      port: 3000,
+      logLevel: 'info',
+    });
+  });
+
+  it('when several variables are bad, then one error names every one of them', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: '70000',
+        PUBLIC_URL: 'localhost:3000',
+        AUTH: 'ldap',
+        TAG_MIN_CONFIDENCE: '1.5',
+        TAG_MAX: 'ten',
+        MAX_UPLOAD_BYTES: '0',
+        UPLOAD_URL_TTL_SECONDS: '2.5',
+        CORS_ORIGIN: 'not an origin',
+        LOG_LEVEL: 'loud',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^Invalid configuration: /);
+    for (const name of [
+      'PORT',
+      'PUBLIC_URL',
+      'AUTH',
+      'TAG_MIN_CONFIDENCE',
+      'TAG_MAX',
+      'MAX_UPLOAD_BYTES',
+      'UPLOAD_URL_TTL_SECONDS',
+      'CORS_ORIGIN',
+      'LOG_LEVEL',
+    ]) {
+      expect(message).toContain(name);
+    }
+    expect((error as ConfigError).problems).toHaveLength(9);
+  });
+});

@@ -1,0 +1,118 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors.js';
+import { BlobNotFoundError, BlobTooLargeError } from '../../src/storage/blob-store.js';
+import { LocalBlobStore } from '../../src/storage/local.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+async function open(now = () => Date.now()) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pixtag-blobs-'));
+  dirs.push(dataDir);
+  const store = await LocalBlobStore.open({
+    dataDir,
+    publicUrl: 'http://x.test',
+    uploadTtlSeconds: 900,
+    downloadTtlSeconds: 60,
+    now,
+  });
+  return { store, dataDir };
+}
+
+function requestFor(url: string, contentType = 'image/png', contentLength?: string) {
+  const parsed = new URL(url);
+  return {
+    method: 'PUT' as const,
+    key: parsed.pathname.replace(/^\/files\//, ''),
+    query: Object.fromEntries(parsed.searchParams),
+    contentType,
+    contentLength: contentLength ?? parsed.searchParams.get('size') ?? undefined,
+  };
+}
+
+describe('LocalBlobStore', () => {
+  it('when the upload URL has expired, then the request is refused with 403', async () => {
+    let clock = Date.parse('2030-01-01T00:00:00Z');
+    const { store } = await open(() => clock);
+    const signed = await store.createUploadUrl('u/o/i', { contentType: 'image/png', size: 3 });
+    expect(signed.expiresAt).toBe('2030-01-01T00:15:00.000Z');
+    expect(() => store.verifyRequest(requestFor(signed.url))).not.toThrow();
+    clock += 901_000;
+    expect(() => store.verifyRequest(requestFor(signed.url))).toThrow(/expired/);
+  });
+
+  it('when Content-Length differs from the signed size, then 400', async () => {
+    const { store } = await open();
+    const signed = await store.createUploadUrl('u/o/i', { contentType: 'image/png', size: 3 });
+    const error = (() => {
+      try {
+        store.verifyRequest(requestFor(signed.url, 'image/png', '4'));
+      } catch (caught) {
+        return caught as AppError;
+      }
+    })();
+    expect(error?.status).toBe(400);
+  });
+
+  it('when the body has more bytes than signed, then 413 and no file or temporary file is left', async () => {
+    const { store, dataDir } = await open();
+    await expect(
+      store.write('u/o/i', Readable.from([Buffer.alloc(5), Buffer.alloc(5)]), 8),
+    ).rejects.toMatchObject({ status: 413 });
+    await expect(store.read('u/o/i', 100)).rejects.toBeInstanceOf(BlobNotFoundError);
+    expect(readdirSync(join(dataDir, 'blobs', '.incoming'))).toEqual([]);
+  });
+
+  it('when the body has fewer bytes than signed, then 400 and nothing is stored', async () => {
+    const { store } = await open();
+    await expect(store.write('u/o/i', Readable.from([Buffer.alloc(5)]), 8)).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(store.read('u/o/i', 100)).rejects.toBeInstanceOf(BlobNotFoundError);
+  });
+
+  it('when bytes are written, then read returns them, capped reads refuse more, remove deletes', async () => {
+    const { store } = await open();
+    await store.write('u/o/i', Readable.from([Buffer.from('abc'), Buffer.from('def')]), 6);
+    expect((await store.read('u/o/i', 6)).toString()).toBe('abcdef');
+    await expect(store.read('u/o/i', 5)).rejects.toBeInstanceOf(BlobTooLargeError);
+    await store.remove('u/o/i');
+    await store.remove('u/o/i');
+    await expect(store.read('u/o/i', 6)).rejects.toBeInstanceOf(BlobNotFoundError);
+  });
+
+  it('when a key tries to leave the blob folder, then it is refused', async () => {
+    const { store } = await open();
+    await expect(store.read('../keys/url-signing.key', 100)).rejects.toThrow(/unsafe/);
+    expect(() =>
+      store.verifyRequest({
+        method: 'GET',
+        key: 'u/../../etc',
+        query: { expires: '9999999999', signature: 'x' },
+      }),
+    ).toThrow(AppError);
+  });
+
+  it('when the store is opened again on the same folder, then its old URLs still verify', async () => {
+    const { store, dataDir } = await open();
+    const url = await store.createDownloadUrl('u/o/i');
+    const again = await LocalBlobStore.open({
+      dataDir,
+      publicUrl: 'http://x.test',
+      uploadTtlSeconds: 900,
+      downloadTtlSeconds: 60,
+    });
+    const parsed = new URL(url);
+    expect(() =>
+      again.verifyRequest({
+        method: 'GET',
+        key: 'u/o/i',
+        query: Object.fromEntries(parsed.searchParams),
+      }),
+    ).not.toThrow();
+  });
+});
