@@ -7,14 +7,17 @@ cd "$(dirname "$0")/.."
 
 work=$(mktemp -d)
 server_pid=
+# npm does not pass signals on to the server, so the server runs in a process group of its own
+# and signals go to the whole group.
 cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$server_pid" ]; then kill -TERM -- "-$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 # The walkthrough uses the defaults (port 3000, ./data); a private DATA_DIR keeps the developer's own.
-DATA_DIR="$work/data" npm start >"$work/server.log" 2>&1 &
+if curl -s -o /dev/null http://localhost:3000/health; then echo "port 3000 is already in use"; exit 1; fi
+DATA_DIR="$work/data" setsid npm start >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 120); do
   curl -sf http://localhost:3000/health >/dev/null && break
@@ -33,7 +36,8 @@ if [ "$status" -ne 0 ]; then echo "walkthrough failed ($status)"; tail -50 "$wor
 if ! tail -1 "$work/out.txt" | grep -q '"status":"tagged","tags":\[[^]]*"person"'; then
   echo "walkthrough did not end with the photo tagged 'person'"; tail -50 "$work/server.log"; exit 1
 fi
-kill -TERM "$server_pid"
-wait "$server_pid"
+kill -TERM -- "-$server_pid"
+wait "$server_pid" || true
 server_pid=
+grep -q '"msg":"stopped"' "$work/server.log" || { echo "the server did not stop cleanly"; tail -20 "$work/server.log"; exit 1; }
 echo "README walkthrough: ok (the server stopped cleanly on SIGTERM)"
