@@ -93,10 +93,12 @@ function checkClaims(req: express.Request, rules: TokenRules): void {
 }
 
 function createJwksClient(jwks: TokenRules['jwks']): JwksClient {
-  const common = { cache: true, rateLimit: true };
-  if ('uri' in jwks) return new JwksClient({ ...common, jwksUri: jwks.uri });
+  if ('uri' in jwks) return new JwksClient({ cache: true, rateLimit: true, jwksUri: jwks.uri });
   return new JwksClient({
-    ...common,
+    // In-process keys cost no request, so there is nothing to rate-limit: a limit would only let
+    // tokens with made-up kids turn valid sign-ins into 503s.
+    cache: true,
+    rateLimit: false,
     getKeysInterceptor: jwks.keys,
     // When the intercepted keys lack the kid, jwks-rsa falls back to fetching jwksUri; with no
     // URI that fails like a network outage (a 503). Reading the same keys there keeps an
@@ -122,10 +124,11 @@ class VerificationKeys {
     if (typeof kid !== 'string' || kid === '') throw invalidToken('The token names no key.');
     const cached = this.keys.get(kid);
     if (cached && cached.expiresAt > Date.now()) return cached.key;
-    return this.fetch(kid);
+    return this.fetch(kid, cached?.key);
   };
 
-  private async fetch(kid: string): Promise<KeyObject> {
+  /** `stale`: the expired key for this kid, still used when the JWKS cannot be read right now. */
+  private async fetch(kid: string, stale: KeyObject | undefined): Promise<KeyObject> {
     let pem: string;
     try {
       pem = (await this.client.getSigningKey(kid)).getPublicKey();
@@ -134,7 +137,9 @@ class VerificationKeys {
         throw invalidToken('The token was signed by an unknown key.');
       }
       // Network failures, a JWKS with no keys, and jwks-rsa's own rate limit (10 fetches a
-      // minute) alike: the token may be fine, the keys are not available right now.
+      // minute, which tokens with made-up kids can use up) alike: the token may be fine, the keys
+      // are not available right now. A key we already trusted stays trusted meanwhile.
+      if (stale) return stale;
       throw new AppError(503, 'Service Unavailable', 'Sign-in service unavailable.', {
         headers: { 'Retry-After': '30' },
         cause: error,

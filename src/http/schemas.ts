@@ -81,7 +81,7 @@ export const PageQuery = z.object({
 
 export const TagsQuery = z.object({ limit: limit(1000, 100) });
 
-export const TagParam = TagName;
+export const TagPath = z.object({ tag: TagName });
 
 // ---- responses (documentation, and checked against real responses by the component tests)
 

@@ -13,6 +13,10 @@ export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.ou
   return parse(schema, query, 'The query string is not valid.');
 }
 
+export function parsePath<T extends z.ZodType>(schema: T, params: unknown): z.output<T> {
+  return parse(schema, params, 'The path is not valid.');
+}
+
 function parse<T extends z.ZodType>(schema: T, value: unknown, detail: string): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;

@@ -3,6 +3,7 @@ import { notFound } from '../errors.js';
 import { objectKey } from '../storage/blob-store.js';
 import type { ImagesContext } from './context.js';
 import { toImageView, type ImageView } from './image-view.js';
+import { requireImage } from './read-images.js';
 
 /** Removes the index entry first, so the image vanishes from every listing at once. */
 export async function deleteImage(ctx: ImagesContext, ownerId: string, id: string): Promise<void> {
@@ -18,8 +19,7 @@ export async function retagImage(
   ownerId: string,
   id: string,
 ): Promise<ImageView> {
-  const image = await ctx.catalog.get(ownerId, id);
-  if (!image) throw notFound('The image');
+  const image = await requireImage(ctx, ownerId, id);
   await ctx.catalog.markPending(ownerId, id);
   await ctx.processing.enqueue(objectKey(ownerId, id));
   return toImageView(

@@ -2,19 +2,15 @@
 // The local worker calls it for each job and the S3 event handler for each record. At-least-once
 // delivery is expected: an image that is no longer pending is left as it is, so a duplicate
 // delivery costs one catalog read and never a second set of tags.
-import type { ImageCatalog } from '../catalog/image-catalog.js';
 import { TransientError, UnprocessableImageError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { BlobNotFoundError, BlobTooLargeError, parseObjectKey } from '../storage/blob-store.js';
-import type { BlobStore } from '../storage/blob-store.js';
 import { keepTags } from '../tagging/keep-tags.js';
 import type { Tagger } from '../tagging/tagger.js';
 import { uploadDeadline, type ImagesContext } from './context.js';
 import { describeImageType, sniffImageType } from './sniff-image-type.js';
 
 export interface ProcessingContext extends ImagesContext {
-  catalog: ImageCatalog;
-  blobs: BlobStore;
   /** Lazy: the first upload pays for loading the model, the API never does. */
   tagger: () => Promise<Tagger>;
   tagging: { minConfidence: number | undefined; max: number };

@@ -1,6 +1,6 @@
 // GET /images, GET /images/:id, GET /tags/:tag/images and GET /tags: reads, always scoped to the
 // caller. Another user's image is indistinguishable from one that does not exist.
-import type { ListQuery, Page, TagCount } from '../catalog/image-catalog.js';
+import type { ImageRecord, ListQuery, Page, TagCount } from '../catalog/image-catalog.js';
 import { notFound } from '../errors.js';
 import type { ImagesContext } from './context.js';
 import { toImageView, type ImageView } from './image-view.js';
@@ -17,14 +17,23 @@ export async function listImages(
   };
 }
 
+/** The caller's image, or the same 404 whether it does not exist or is someone else's. */
+export async function requireImage(
+  ctx: ImagesContext,
+  ownerId: string,
+  id: string,
+): Promise<ImageRecord> {
+  const image = await ctx.catalog.get(ownerId, id);
+  if (!image) throw notFound('The image');
+  return image;
+}
+
 export async function getImage(
   ctx: ImagesContext,
   ownerId: string,
   id: string,
 ): Promise<ImageView> {
-  const image = await ctx.catalog.get(ownerId, id);
-  if (!image) throw notFound('The image');
-  return toImageView(image, ctx.blobs);
+  return toImageView(await requireImage(ctx, ownerId, id), ctx.blobs);
 }
 
 export function listTags(ctx: ImagesContext, ownerId: string, limit: number): Promise<TagCount[]> {

@@ -162,6 +162,14 @@ describe('createAuthenticate', () => {
     await expectInvalidToken(app, rs256({}, claims, privateKey));
   });
 
+  it('when many tokens carry made-up kids, then they get 401 and real tokens keep working', async () => {
+    const { app, token, claims, privateKey } = await setup();
+    for (let i = 0; i < 25; i += 1) {
+      await expectInvalidToken(app, rs256({ kid: `made-up-${i}` }, claims, privateKey));
+    }
+    await request(app).get('/me').set('Authorization', `Bearer ${token}`).expect(200);
+  });
+
   it('when another RSA key signs with the real kid, then 401 invalid_token', async () => {
     const { app, claims, kid } = await setup();
     const { privateKey: otherKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -4,8 +4,8 @@ import type { ImagesContext } from '../../images/context.js';
 import { listImages, listTags } from '../../images/read-images.js';
 import { callerId } from '../authenticate.js';
 import { methodNotAllowed } from '../problem.js';
-import { PageQuery, TagParam, TagsQuery } from '../schemas.js';
-import { parseQuery } from '../validate.js';
+import { PageQuery, TagPath, TagsQuery } from '../schemas.js';
+import { parsePath, parseQuery } from '../validate.js';
 
 export function tagRoutes(ctx: ImagesContext, authenticate: RequestHandler): Router {
   const router = Router();
@@ -21,7 +21,7 @@ export function tagRoutes(ctx: ImagesContext, authenticate: RequestHandler): Rou
   router
     .route('/tags/:tag/images')
     .get(authenticate, async (req, res) => {
-      const tag = parseQuery(TagParam, req.params.tag);
+      const { tag } = parsePath(TagPath, req.params);
       const { limit, cursor } = parseQuery(PageQuery, req.query);
       res.json(await listImages(ctx, callerId(req), { tags: [tag], limit, cursor }));
     })
