@@ -59,10 +59,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(imageRoutes(deps.images, authenticate, deps.maxUploadBytes));
   app.use(tagRoutes(deps.images, authenticate));
 
-  const openapi = JSON.stringify(buildOpenApiDocument({ maxUploadBytes: deps.maxUploadBytes }));
+  // Built on first request: generating JSON Schemas is work a cold start should not do.
+  let openapi: string | undefined;
   app
     .route('/openapi.json')
     .get((_req, res) => {
+      openapi ??= JSON.stringify(buildOpenApiDocument({ maxUploadBytes: deps.maxUploadBytes }));
       res.type('application/json').send(openapi);
     })
     .all(methodNotAllowed(['GET']));

@@ -1,10 +1,9 @@
 // pixtag on one machine: the adapters, the app and the job worker wired together. server.ts
 // adds listen and signals; component tests use this directly, so they run the real thing.
 import type express from 'express';
-import { buildAdapters, type Adapters } from './adapters.js';
+import { buildAdapters, imagesContext, processingContext, type Adapters } from './adapters.js';
 import { createApp, type AppDeps } from './app.js';
 import type { Config } from './config.js';
-import type { ImagesContext, ProcessingQueue } from './images/context.js';
 import { processUpload } from './images/process-upload.js';
 import { startWorker, type Worker, type WorkerOptions } from './jobs/worker.js';
 import type { Logger } from './logger.js';
@@ -31,49 +30,22 @@ export async function startLocalRuntime(
   options: LocalRuntimeOptions,
 ): Promise<LocalRuntime> {
   const adapters = await buildAdapters(config);
-  const jobs = adapters.jobs!;
+  const queue = adapters.localQueue;
+  if (!queue)
+    throw new Error('the local runtime needs STORAGE=local: its worker serves the local queue');
   // A single local worker owns the queue: whatever a crashed process had claimed is due now.
-  jobs.releaseAllLeases();
+  queue.jobs.releaseAllLeases();
 
-  const processing: ProcessingQueue = {
-    async enqueue(key) {
-      jobs.enqueue(key);
-      // Defined below; requests (the only callers) start after it exists.
-      worker.wake();
-    },
-    async cancel(key) {
-      jobs.cancel(key);
-    },
-    async expectUpload(key, deadline) {
-      jobs.enqueue(key, deadline.getTime());
-    },
-  };
-  const images: ImagesContext = {
-    catalog: adapters.catalog,
-    blobs: adapters.blobs,
-    processing,
-    uploadUrlTtlSeconds: config.uploadUrlTtlSeconds,
-    now: () => new Date(),
-  };
-  const tagger = options.tagger ? options.tagger(adapters.tagger) : adapters.tagger;
-
-  const worker: Worker = startWorker({
-    queue: jobs,
+  const images = imagesContext(config, adapters);
+  const processing = processingContext(config, adapters, options.log);
+  if (options.tagger) processing.tagger = options.tagger(adapters.tagger);
+  const worker = startWorker({
+    queue: queue.jobs,
     log: options.log,
     ...options.worker,
-    process: (key, processOptions) =>
-      processUpload(
-        {
-          ...images,
-          tagger,
-          tagging: { minConfidence: config.tagMinConfidence, max: config.tagMax },
-          maxUploadBytes: config.maxUploadBytes,
-          log: options.log,
-        },
-        key,
-        processOptions,
-      ),
+    process: (key, processOptions) => processUpload(processing, key, processOptions),
   });
+  queue.attachWorker(worker);
 
   const app = createApp({
     images,

@@ -3,7 +3,7 @@
 // else is a defect, logged with the request id and answered as a bare 500 with no internals.
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { AppError, type FieldError } from '../errors.js';
+import { AppError, TransientError, type FieldError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 export interface Problem {
@@ -56,9 +56,19 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const known =
       error instanceof AppError
         ? error
-        : typeof error === 'object' && error !== null
-          ? fromHttpishError(error as HttpishError)
-          : undefined;
+        : error instanceof TransientError
+          ? new AppError(
+              503,
+              'Service Unavailable',
+              'A service pixtag depends on is unavailable. Try again shortly.',
+              {
+                headers: { 'Retry-After': '5' },
+                cause: error,
+              },
+            )
+          : typeof error === 'object' && error !== null
+            ? fromHttpishError(error as HttpishError)
+            : undefined;
     if (known) {
       if (known.status >= 500) log.error({ err: error, reqId: req.id }, 'request failed');
       return sendProblem(res, known);

@@ -49,9 +49,9 @@ describe('durable processing', () => {
       .expect(201);
     await putSigned(first.http, created.body.upload, bytes).expect(200);
     // …and, as a crash would leave it, claimed by the dead worker.
-    expect(first.runtime.adapters.jobs!.claimNext(Date.now(), 60 * 60_000)?.key).toContain(
-      created.body.image.id,
-    );
+    expect(
+      first.runtime.adapters.localQueue!.jobs.claimNext(Date.now(), 60 * 60_000)?.key,
+    ).toContain(created.body.image.id);
     await first.close();
 
     const second = await startTestApp({}, { dataDir, keepDataDir: true });
@@ -88,6 +88,6 @@ describe('durable processing', () => {
     expect(image.status).toBe('failed');
     expect(image.error).toBe(TAGGER_UNAVAILABLE);
     expect(outage.calls()).toBe(3);
-    expect(app.runtime.adapters.jobs!.size()).toBe(0);
+    expect(app.runtime.adapters.localQueue!.jobs.size()).toBe(0);
   });
 });

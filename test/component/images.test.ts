@@ -167,7 +167,7 @@ describe('images, tagging and tags', () => {
       .set(auth)
       .send({ contentType: 'image/png', size: 10 })
       .expect(201);
-    const jobs = app.runtime.adapters.jobs!;
+    const jobs = app.runtime.adapters.localQueue!.jobs;
     const before = jobs.size();
     await app.http.delete(`/images/${created.body.image.id}`).set(auth).expect(204);
     expect(jobs.size()).toBe(before - 1);

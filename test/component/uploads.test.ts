@@ -48,7 +48,7 @@ describe('signed uploads', () => {
     expect(res.status).toBe(403);
     expect(res.body.status).toBe(403);
     expect(await statusOf(image.id)).toBe('pending');
-    expect(app.runtime.adapters.jobs!.size()).toBeGreaterThan(0);
+    expect(app.runtime.adapters.localQueue!.jobs.size()).toBeGreaterThan(0);
   });
 
   it('when the Content-Type differs from the signed one, then 403', async () => {

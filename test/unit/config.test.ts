@@ -7,10 +7,11 @@ describe('loadConfig', () => {
       port: 3000,
       publicUrl: 'http://localhost:3000',
       dataDir: './data',
-      auth: 'local',
-      storage: 'local',
-      index: 'sqlite',
-      tagger: 'local',
+      auth: { kind: 'local' },
+      storage: { kind: 'local' },
+      index: { kind: 'sqlite' },
+      tagger: { kind: 'local' },
+      uploadFunctionName: undefined,
       tagMinConfidence: undefined,
       tagMax: 10,
       maxUploadBytes: 10485760,
@@ -82,5 +83,63 @@ describe('loadConfig', () => {
       expect(message).toContain(name);
     }
     expect((error as ConfigError).problems).toHaveLength(9);
+  });
+
+  it('when the AWS adapters are chosen with their variables, then each is configured', () => {
+    const config = loadConfig({
+      AUTH: 'cognito',
+      COGNITO_USER_POOL_ID: 'eu-west-1_AbC123',
+      COGNITO_CLIENT_ID: 'client123',
+      COGNITO_ENDPOINT: 'http://127.0.0.1:9229',
+      AWS_REGION: 'eu-west-1',
+      STORAGE: 's3',
+      S3_BUCKET: 'pixtag-images',
+      S3_FORCE_PATH_STYLE: 'true',
+      INDEX: 'opensearch',
+      OPENSEARCH_URL: 'https://search.example.com',
+      OPENSEARCH_AWS_SERVICE: 'es',
+      TAGGER: 'clarifai',
+      CLARIFAI_PAT_PARAMETER: '/pixtag/clarifai-pat',
+      UPLOAD_FUNCTION_NAME: 'pixtag-onUpload',
+    });
+    expect(config).toMatchObject({
+      auth: {
+        kind: 'cognito',
+        userPoolId: 'eu-west-1_AbC123',
+        clientId: 'client123',
+        region: 'eu-west-1',
+        endpoint: 'http://127.0.0.1:9229',
+      },
+      storage: { kind: 's3', bucket: 'pixtag-images', region: 'eu-west-1', forcePathStyle: true },
+      index: {
+        kind: 'opensearch',
+        url: 'https://search.example.com',
+        index: 'images',
+        awsService: 'es',
+        region: 'eu-west-1',
+      },
+      tagger: { kind: 'clarifai', patParameter: '/pixtag/clarifai-pat' },
+      uploadFunctionName: 'pixtag-onUpload',
+    });
+  });
+
+  it('when an AWS adapter is chosen without its variables, then every missing one is named', () => {
+    let message = '';
+    try {
+      loadConfig({ AUTH: 'cognito', STORAGE: 's3', INDEX: 'opensearch', TAGGER: 'clarifai' });
+    } catch (caught) {
+      message = (caught as Error).message;
+    }
+    for (const name of [
+      'COGNITO_USER_POOL_ID',
+      'COGNITO_CLIENT_ID',
+      'AWS_REGION',
+      'S3_BUCKET',
+      'UPLOAD_FUNCTION_NAME',
+      'OPENSEARCH_URL',
+      'CLARIFAI_PAT or CLARIFAI_PAT_PARAMETER',
+    ]) {
+      expect(message).toContain(name);
+    }
   });
 });

@@ -1,0 +1,59 @@
+// Bundles src/lambda.ts into dist/lambda/index.mjs (ESM, Node 22, code splitting): the one bundle
+// both functions run from. Splitting keeps the Clarifai client, the S3 SDK and OpenSearch in chunks
+// of their own that load only when used. The local-only native packages (better-sqlite3, sharp,
+// the local model) are never imported on Lambda (adapters.ts imports adapters lazily), so they
+// stay out of the bundle.
+import { build } from 'esbuild';
+import { rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { clarifaiEsbuildOptions } from './clarifai-bundle.mjs';
+
+const outdir = 'dist/lambda';
+
+// Smaller stand-ins for two dependencies' cold-start weight (see each file for why).
+const shim = (name) => fileURLToPath(new URL(`./lambda-shims/${name}`, import.meta.url));
+const lambdaShims = {
+  name: 'lambda-shims',
+  setup(build) {
+    build.onResolve({ filter: /^iconv-lite$/ }, () => ({ path: shim('iconv-lite.cjs') }));
+    build.onResolve({ filter: /locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: shim('zod-locales.mjs') } : undefined,
+    );
+  },
+};
+await rm(outdir, { recursive: true, force: true });
+const result = await build({
+  entryPoints: { index: 'src/lambda.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  sourcemap: true,
+  minify: true,
+  keepNames: true,
+  metafile: true,
+  legalComments: 'linked',
+  // aws-sdk (v2) is only a fallback the OpenSearch signer tries when the v3 credential provider
+  // is missing; v3 is bundled, so v2 (9.5 MB) never is.
+  external: ['better-sqlite3', 'sharp', '@vladmandic/human', '@tensorflow/*', 'aws-sdk'],
+  // clarifai-nodejs-grpc reads .proto files from disk next to itself: replaced at build time by
+  // the definitions it needs, inlined.
+  plugins: [...clarifaiEsbuildOptions().plugins, lambdaShims],
+  // CommonJS dependencies (express and friends) call require(); ESM output has none by default.
+  banner: {
+    js: "import { createRequire as __pixtagRequire } from 'node:module'; const require = __pixtagRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+// What went where, for size work (esbuild's analyser reads it); kept outside the function's code.
+await writeFile('dist/lambda-meta.json', JSON.stringify(result.metafile));
+const code = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
+const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
+const entry = code.find(([file]) => file.endsWith('/index.mjs'));
+console.log(
+  `lambda bundle: ${outdir}/index.mjs ${kib(entry[1].bytes)}, with ${code.length - 1} lazy chunks ${kib(code.reduce((sum, [, o]) => sum + o.bytes, 0))}`,
+);

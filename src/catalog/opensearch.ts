@@ -1,0 +1,325 @@
+// ImageCatalog on an OpenSearch index (INDEX=opensearch): one document per image, id = image id.
+// Tag names are a keyword array (`tagNames`) so a tag filter is a `term` per name (AND for free,
+// no nested queries) and counting tags is a plain `terms` aggregation; `tags` keeps the
+// name+confidence pairs for display only and is not indexed at all.
+import OpenSearch from '@opensearch-project/opensearch';
+import type { Client } from '@opensearch-project/opensearch';
+import { AppError, conflict, TransientError } from '../errors.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { ImageCatalog, ImageRecord, ListQuery, Page, Tag, TagCount } from './image-catalog.js';
+
+/** The AWS credentials SigV4 signs with (structurally the AWS SDK's AwsCredentialIdentity). */
+export type CredentialsProvider = () => Promise<{
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}>;
+
+export interface OpenSearchCatalogOptions {
+  url: string;
+  index: string;
+  /** Sign requests with SigV4 for this service: `es` (a domain) or `aoss` (Serverless). */
+  awsService?: 'es' | 'aoss';
+  region?: string;
+  /** Defaults to the AWS SDK's default chain (environment, profile, container or instance role). */
+  credentials?: CredentialsProvider;
+  /** For tests: a ready client (url, awsService and credentials are then ignored). */
+  client?: Client;
+}
+
+/** A stored image: the record plus its tag names, the indexed twin of `tags`. */
+type ImageDoc = ImageRecord & { tagNames: string[] };
+type Version = { if_seq_no: number; if_primary_term: number };
+/** What the writes change; the rest of a document never changes. */
+type State = Pick<ImageRecord, 'status' | 'tags' | 'taggedAt' | 'error'>;
+type Filter = { term: Record<string, string> };
+
+/** The index's mapping, exported so the tests can check what is sent. */
+export const IMAGE_MAPPING = {
+  // A typo in a field name fails the write instead of quietly growing the mapping.
+  dynamic: 'strict',
+  properties: {
+    id: { type: 'keyword' }, // the listing's tie-breaker: sorting needs a field, not `_id`
+    ownerId: { type: 'keyword' },
+    // Shown, never searched: neither indexed nor in doc values (so no keyword length limit).
+    filename: { type: 'keyword', index: false, doc_values: false },
+    contentType: { type: 'keyword' },
+    size: { type: 'long' },
+    status: { type: 'keyword' },
+    // `date` stores milliseconds, the precision of the port's timestamps (no date_nanos needed).
+    createdAt: { type: 'date', format: 'strict_date_optional_time' },
+    taggedAt: { type: 'date', format: 'strict_date_optional_time' },
+    error: { type: 'text', index: false },
+    tagNames: { type: 'keyword' },
+    tags: { type: 'object', enabled: false },
+  },
+} as const;
+
+const { errors } = OpenSearch;
+const BY_COUNT_THEN_NAME = [{ _count: 'desc' }, { _key: 'asc' }];
+
+export class OpenSearchImageCatalog implements ImageCatalog {
+  private constructor(
+    private readonly client: Client,
+    private readonly index: string,
+    /** Query parameters every write carries. */
+    private readonly writeParams: { refresh?: 'wait_for' },
+  ) {}
+
+  /** Connects and creates the index with IMAGE_MAPPING when it does not exist yet. */
+  static async open(options: OpenSearchCatalogOptions): Promise<OpenSearchImageCatalog> {
+    const client = options.client ?? (await createClient(options));
+    const serverless = options.awsService === 'aoss';
+    // A search sees a write only after a refresh (every second by default). `wait_for` holds the
+    // write's response until that refresh, so a listing right after a write sees it, without
+    // forcing tiny segments the way `refresh=true` does. Serverless does not support the
+    // parameter and makes writes searchable on its own schedule: there a listing may lag a write.
+    const writeParams = serverless ? {} : { refresh: 'wait_for' as const };
+    const catalog = new OpenSearchImageCatalog(client, options.index, writeParams);
+    await catalog.ensureIndex(serverless);
+    return catalog;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  /** A duplicate id is a 409 AppError. Tags are stored only when the status is `tagged`. */
+  async insert(image: ImageRecord): Promise<void> {
+    const { status, taggedAt, error } = image;
+    const tags = status === 'tagged' ? image.tags : [];
+    const body = toDoc(image, { status, tags, taggedAt, error });
+    const { index, writeParams } = this;
+    try {
+      await this.client.index({ index, id: image.id, body, op_type: 'create', ...writeParams });
+    } catch (error) {
+      if (statusOf(error) === 409) throw conflict(`An image with id ${image.id} already exists.`);
+      throw translate(error);
+    }
+  }
+
+  async get(ownerId: string, id: string): Promise<ImageRecord | undefined> {
+    const found = await this.read(id);
+    return found?.doc.ownerId === ownerId ? toRecord(found.doc) : undefined;
+  }
+
+  /** `limit` is 1 or more (the route validates it); `tags` are already normalised. */
+  async list(ownerId: string, query: ListQuery): Promise<Page<ImageRecord>> {
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const tags = [...new Set(query.tags)];
+    const filter: Filter[] = [{ term: { ownerId } }];
+    if (tags.length > 0) filter.push({ term: { status: 'tagged' } });
+    for (const name of tags) filter.push({ term: { tagNames: name } });
+    const body = await this.search({
+      size: query.limit + 1,
+      query: { bool: { filter } },
+      sort: [{ createdAt: { order: 'desc' } }, { id: { order: 'desc' } }],
+      // Dates sort (and so resume) as epoch milliseconds.
+      ...(after ? { search_after: [Date.parse(after.createdAt), after.id] } : {}),
+      track_total_hits: false,
+    });
+    const docs = body.hits.hits.map((hit: { _source: ImageDoc }) => hit._source);
+    const page = docs.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toRecord),
+      nextCursor:
+        docs.length > query.limit && last !== undefined
+          ? encodeCursor({ createdAt: last.createdAt, id: last.id })
+          : null,
+    };
+  }
+
+  async countTags(ownerId: string, limit: number): Promise<TagCount[]> {
+    if (limit < 1) return [];
+    const body = await this.search({
+      size: 0,
+      query: { bool: { filter: [{ term: { ownerId } }, { term: { status: 'tagged' } }] } },
+      aggs: { tags: { terms: { field: 'tagNames', size: limit, order: BY_COUNT_THEN_NAME } } },
+      track_total_hits: false,
+    });
+    const buckets: { key: string; doc_count: number }[] = body.aggregations?.tags?.buckets ?? [];
+    return buckets.map((bucket) => ({ name: bucket.key, count: bucket.doc_count }));
+  }
+
+  /** Does nothing when the owner has no such image (deleted while it was being tagged). */
+  async markTagged(ownerId: string, id: string, tags: Tag[], taggedAt: string): Promise<void> {
+    await this.rewrite(ownerId, id, { status: 'tagged', tags, taggedAt });
+  }
+
+  /** Does nothing when the owner has no such image. */
+  async markFailed(ownerId: string, id: string, error: string): Promise<void> {
+    await this.rewrite(ownerId, id, { status: 'failed', tags: [], error });
+  }
+
+  /** Does nothing when the owner has no such image. */
+  async markPending(ownerId: string, id: string): Promise<void> {
+    await this.rewrite(ownerId, id, { status: 'pending', tags: [] });
+  }
+
+  async remove(ownerId: string, id: string): Promise<boolean> {
+    return this.guarded(ownerId, id, async (version) => {
+      const { body } = await this.client.delete(
+        { index: this.index, id, ...version, ...this.writeParams },
+        { ignore: [404] },
+      );
+      return body.result === 'deleted';
+    });
+  }
+
+  private async ensureIndex(serverless: boolean): Promise<void> {
+    try {
+      const { body: exists } = await this.client.indices.exists({ index: this.index });
+      if (exists) return;
+      await this.client.indices.create({
+        index: this.index,
+        body: {
+          // One shard keeps the terms aggregation's counts and order exact (per-shard top lists
+          // are otherwise merged approximately); Serverless manages shards itself.
+          ...(serverless ? {} : { settings: { index: { number_of_shards: 1 } } }),
+          mappings: IMAGE_MAPPING,
+        },
+      });
+    } catch (error) {
+      // Another instance created it between our check and our create.
+      if (errorType(error) === 'resource_already_exists_exception') return;
+      throw translate(error);
+    }
+  }
+
+  private async read(id: string): Promise<{ doc: ImageDoc; version: Version } | undefined> {
+    const { body } = await translated(
+      this.client.get({ index: this.index, id }, { ignore: [404] }),
+    );
+    if (body.found !== true) return undefined;
+    const version = { if_seq_no: body._seq_no!, if_primary_term: body._primary_term! };
+    return { doc: body._source as ImageDoc, version };
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the client types bodies as any; each caller reads what it asked for
+  private async search(body: Record<string, unknown>): Promise<any> {
+    return (await translated(this.client.search({ index: this.index, body }))).body;
+  }
+
+  /** Replaces the owner's document's state, unless someone else wrote it meanwhile. */
+  private async rewrite(ownerId: string, id: string, state: State) {
+    await this.guarded(ownerId, id, async (version, doc) => {
+      const body = toDoc(doc, state);
+      await this.client.index({ index: this.index, id, body, ...version, ...this.writeParams });
+      return true;
+    });
+  }
+
+  /**
+   * Reads the document, checks its owner and runs `write` conditioned on the version read
+   * (`if_seq_no`/`if_primary_term`), so a write never lands on another owner's document nor
+   * undoes a concurrent one. A version conflict re-reads and tries once more.
+   */
+  private async guarded(
+    ownerId: string,
+    id: string,
+    write: (version: Version, doc: ImageDoc) => Promise<boolean>,
+  ): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      const found = await this.read(id);
+      if (found === undefined || found.doc.ownerId !== ownerId) return false;
+      try {
+        return await write(found.version, found.doc);
+      } catch (error) {
+        if (statusOf(error) !== 409) throw translate(error);
+        if (attempt === 2) throw conflict(`Image ${id} changed while it was being updated.`);
+      }
+    }
+  }
+}
+
+async function createClient(options: OpenSearchCatalogOptions): Promise<Client> {
+  if (options.awsService === undefined) return new OpenSearch.Client({ node: options.url });
+  if (!options.region) throw new Error('OpenSearch SigV4 signing needs a region.');
+  // Loaded only when signing: the default credential chain is a sizeable part of the AWS SDK.
+  const { AwsSigv4Signer } = await import('@opensearch-project/opensearch/aws');
+  const credentials =
+    options.credentials ?? (await import('@aws-sdk/credential-provider-node')).defaultProvider();
+  return new OpenSearch.Client({
+    node: options.url,
+    ...AwsSigv4Signer({
+      region: options.region,
+      service: options.awsService,
+      getCredentials: credentials,
+    }),
+  });
+}
+
+function toDoc(image: Omit<ImageRecord, keyof State>, state: State): ImageDoc {
+  const { id, ownerId, filename, contentType, size, createdAt } = image;
+  const tags = uniqueByName(state.tags);
+  // An undefined taggedAt or error is left out of the JSON, so a rewrite clears it.
+  return {
+    id,
+    ownerId,
+    filename,
+    contentType,
+    size,
+    createdAt,
+    ...state,
+    tags,
+    tagNames: tags.map((t) => t.name),
+  };
+}
+
+function toRecord(doc: ImageDoc): ImageRecord {
+  const { id, ownerId, filename, contentType, size, status, createdAt, taggedAt, error } = doc;
+  const tags = doc.tags.map(({ name, confidence }) => ({ name, confidence }));
+  const record: ImageRecord = { id, ownerId, filename, contentType, size, status, tags, createdAt };
+  if (typeof taggedAt === 'string') record.taggedAt = taggedAt;
+  if (typeof error === 'string') record.error = error;
+  return record;
+}
+
+/** One tag per name (the highest confidence), highest confidence first, then by name. */
+function uniqueByName(tags: Tag[]): Tag[] {
+  const best = new Map<string, Tag>();
+  for (const { name, confidence } of tags) {
+    const seen = best.get(name);
+    if (seen === undefined || confidence > seen.confidence) best.set(name, { name, confidence });
+  }
+  return [...best.values()].sort(
+    (a, b) => b.confidence - a.confidence || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+}
+
+const statusOf = (error: unknown): number | undefined =>
+  error instanceof errors.ResponseError ? (error.meta.statusCode ?? undefined) : undefined;
+
+const errorType = (error: unknown): string | undefined =>
+  error instanceof errors.ResponseError ? error.body?.error?.type : undefined;
+
+async function translated<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+/** The edge: nothing above this module sees the client's error classes. */
+function translate(error: unknown): Error {
+  if (error instanceof AppError || error instanceof TransientError) return error;
+  const status = statusOf(error);
+  if (status === 429 || (status !== undefined && status >= 500)) {
+    return new TransientError(`OpenSearch is unavailable (HTTP ${status}).`, { cause: error });
+  }
+  const { ConnectionError, TimeoutError, NoLivingConnectionsError, RequestAbortedError } = errors;
+  const unreachable = [
+    ConnectionError,
+    TimeoutError,
+    NoLivingConnectionsError,
+    RequestAbortedError,
+  ];
+  if (unreachable.some((type) => error instanceof type)) {
+    return new TransientError('OpenSearch cannot be reached.', { cause: error });
+  }
+  const what = status === undefined ? 'failed' : `answered HTTP ${status} (${errorType(error)})`;
+  return new Error(`An OpenSearch request ${what}.`, { cause: error });
+}

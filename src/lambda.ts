@@ -1,0 +1,72 @@
+// The Lambda entry point, bundled to dist/lambda/index.mjs. Three handlers in one bundle:
+// - api: the same Express app as the plain server, through serverless-express (API Gateway REST);
+// - onUpload: S3 ObjectCreated events (and retag events from api) → processUpload;
+// - preSignUp: the Cognito trigger that confirms new users, as in the original tutorial.
+// Config and adapters are built once per container, on the first invocation that needs them.
+import { configure as serverlessExpress } from '@codegenie/serverless-express';
+import type { Context } from 'aws-lambda';
+import { buildAdapters, imagesContext, processingContext } from './adapters.js';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { processUpload } from './images/process-upload.js';
+import { objectKeysOf, type UploadEvent } from './images/upload-events.js';
+import { once } from './lazy-port.js';
+import { createLogger } from './logger.js';
+
+export { preSignUp } from './identity/pre-sign-up.js';
+
+const container = once(async () => {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const adapters = await buildAdapters(config);
+  return { config, log, adapters };
+});
+
+const apiHandler = once(async () => {
+  const { config, log, adapters } = await container();
+  const app = createApp({
+    images: imagesContext(config, adapters),
+    identity: adapters.identity,
+    log,
+    maxUploadBytes: config.maxUploadBytes,
+    corsOrigin: config.corsOrigin,
+  });
+  return serverlessExpress({
+    app,
+    // Without this, serverless-express base64-encodes nothing and binary bodies are corrupted.
+    binarySettings: { contentTypes: ['image/*', 'application/octet-stream'] },
+  });
+});
+
+export async function api(event: unknown, context: Context): Promise<unknown> {
+  const handler = await apiHandler();
+  return handler(event, context, () => {});
+}
+
+/**
+ * Processes every record; if any failed for a reason worth retrying, the invocation fails so that
+ * Lambda retries the event (records already done are skipped then: processUpload is idempotent),
+ * and after the retries the event goes to the on-failure queue. Permanent problems (not an image)
+ * end as `failed` images and do not fail the invocation.
+ */
+export async function onUpload(event: UploadEvent): Promise<{ processed: number }> {
+  const { config, log, adapters } = await container();
+  const context = processingContext(config, adapters, log);
+  const keys = objectKeysOf(event);
+  const failures: unknown[] = [];
+  for (const key of keys) {
+    try {
+      const result = await processUpload(context, key, { finalAttempt: false });
+      log.info({ key, ...result }, 'upload processed');
+    } catch (error) {
+      log.warn({ err: error, key }, 'upload processing failed; the event will be retried');
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) {
+    throw new Error(`${failures.length} of ${keys.length} uploads could not be processed`, {
+      cause: failures[0],
+    });
+  }
+  return { processed: keys.length };
+}
