@@ -12,6 +12,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -109,10 +110,15 @@ export class PixtagStack extends Stack {
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     });
 
+    // Events onUpload failed on after Lambda's retries. They come back to onUpload 15 minutes
+    // later for a final attempt, which ends the image `failed` instead of `pending` for ever.
     this.failureQueue = new sqs.Queue(this, 'UploadFailures', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      deliveryDelay: Duration.minutes(15),
+      // At least six times onUpload's timeout, as AWS advises for a queue a function polls.
+      visibilityTimeout: Duration.minutes(6),
     });
 
     const apiRole = functionRole(this, 'ApiRole');
@@ -207,6 +213,7 @@ export class PixtagStack extends Stack {
       maxEventAge: Duration.hours(6),
       onFailure: new SqsDestination(this.failureQueue),
     });
+    onUpload.addEventSource(new SqsEventSource(this.failureQueue, { batchSize: 10 }));
 
     const api = new lambda.Function(this, 'Api', {
       ...common,

@@ -5,10 +5,8 @@
 // stay out of the bundle.
 import { build } from 'esbuild';
 import { rm, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { clarifaiEsbuildOptions } from './clarifai-bundle.mjs';
-
-const outdir = 'dist/lambda';
 
 // Smaller stand-ins for two dependencies' cold-start weight (see each file for why).
 const shim = (name) => fileURLToPath(new URL(`./lambda-shims/${name}`, import.meta.url));
@@ -21,39 +19,50 @@ const lambdaShims = {
     );
   },
 };
-await rm(outdir, { recursive: true, force: true });
-const result = await build({
-  entryPoints: { index: 'src/lambda.ts' },
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunks/[name]-[hash]',
-  sourcemap: true,
-  minify: true,
-  keepNames: true,
-  metafile: true,
-  legalComments: 'linked',
-  // aws-sdk (v2) is only a fallback the OpenSearch signer tries when the v3 credential provider
-  // is missing; v3 is bundled, so v2 (9.5 MB) never is.
-  external: ['better-sqlite3', 'sharp', '@vladmandic/human', '@tensorflow/*', 'aws-sdk'],
-  // clarifai-nodejs-grpc reads .proto files from disk next to itself: replaced at build time by
-  // the definitions it needs, inlined.
-  plugins: [...clarifaiEsbuildOptions().plugins, lambdaShims],
-  // CommonJS dependencies (express and friends) call require(); ESM output has none by default.
-  banner: {
-    js: "import { createRequire as __pixtagRequire } from 'node:module'; const require = __pixtagRequire(import.meta.url);",
-  },
-  logLevel: 'warning',
-});
-// What went where, for size work (esbuild's analyser reads it); kept outside the function's code.
-await writeFile('dist/lambda-meta.json', JSON.stringify(result.metafile));
-const code = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
-const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
-const entry = code.find(([file]) => file.endsWith('/index.mjs'));
-console.log(
-  `lambda bundle: ${outdir}/index.mjs ${kib(entry[1].bytes)}, with ${code.length - 1} lazy chunks ${kib(code.reduce((sum, [, o]) => sum + o.bytes, 0))}`,
-);
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Builds the bundle into outdir (emptied first); the end-to-end test builds into a temp folder. */
+export async function buildLambda(outdir) {
+  await rm(outdir, { recursive: true, force: true });
+  return build({
+    absWorkingDir: root,
+    entryPoints: { index: 'src/lambda.ts' },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    sourcemap: true,
+    minify: true,
+    keepNames: true,
+    metafile: true,
+    legalComments: 'linked',
+    // aws-sdk (v2) is only a fallback the OpenSearch signer tries when the v3 credential provider
+    // is missing; v3 is bundled, so v2 (9.5 MB) never is.
+    external: ['better-sqlite3', 'sharp', '@vladmandic/human', '@tensorflow/*', 'aws-sdk'],
+    // clarifai-nodejs-grpc reads .proto files from disk next to itself: replaced at build time by
+    // the definitions it needs, inlined.
+    plugins: [...clarifaiEsbuildOptions().plugins, lambdaShims],
+    // CommonJS dependencies (express and friends) call require(); ESM output has none by default.
+    banner: {
+      js: "import { createRequire as __pixtagRequire } from 'node:module'; const require = __pixtagRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const outdir = 'dist/lambda';
+  const result = await buildLambda(outdir);
+  // What went where, for size work (esbuild's analyser reads it); kept outside the function's code.
+  await writeFile('dist/lambda-meta.json', JSON.stringify(result.metafile));
+  const code = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
+  const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
+  const entry = code.find(([file]) => file.endsWith('/index.mjs'));
+  console.log(
+    `lambda bundle: ${outdir}/index.mjs ${kib(entry[1].bytes)}, with ${code.length - 1} lazy chunks ${kib(code.reduce((sum, [, o]) => sum + o.bytes, 0))}`,
+  );
+}

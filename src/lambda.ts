@@ -9,7 +9,12 @@ import { buildAdapters, imagesContext, processingContext } from './adapters.js';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { processUpload } from './images/process-upload.js';
-import { objectKeysOf, type UploadEvent } from './images/upload-events.js';
+import {
+  failedUploadKeysOf,
+  isFromFailureQueue,
+  objectKeysOf,
+  type UploadEvent,
+} from './images/upload-events.js';
 import { once } from './lazy-port.js';
 import { createLogger } from './logger.js';
 
@@ -45,18 +50,20 @@ export async function api(event: unknown, context: Context): Promise<unknown> {
 
 /**
  * Processes every record; if any failed for a reason worth retrying, the invocation fails so that
- * Lambda retries the event (records already done are skipped then: processUpload is idempotent),
- * and after the retries the event goes to the on-failure queue. Permanent problems (not an image)
- * end as `failed` images and do not fail the invocation.
+ * Lambda retries the event (records already done are skipped then: processUpload is idempotent).
+ * After Lambda's retries the event goes to the on-failure queue, which delivers it here once more
+ * (later): that is the final attempt, which ends the image `failed` rather than `pending` for ever.
+ * Permanent problems (not an image) end as `failed` images and never fail the invocation.
  */
 export async function onUpload(event: UploadEvent): Promise<{ processed: number }> {
   const { config, log, adapters } = await container();
   const context = processingContext(config, adapters, log);
-  const keys = objectKeysOf(event);
+  const finalAttempt = isFromFailureQueue(event);
+  const keys = finalAttempt ? failedUploadKeysOf(event) : objectKeysOf(event);
   const failures: unknown[] = [];
   for (const key of keys) {
     try {
-      const result = await processUpload(context, key, { finalAttempt: false });
+      const result = await processUpload(context, key, { finalAttempt });
       log.info({ key, ...result }, 'upload processed');
     } catch (error) {
       log.warn({ err: error, key }, 'upload processing failed; the event will be retried');

@@ -316,6 +316,20 @@ describe('PixtagStack resources', () => {
     });
   });
 
+  it('when an event lands in the failure queue, then onUpload gets it back later for a final attempt', () => {
+    expect(props(id(stack.failureQueue))).toMatchObject({
+      DelaySeconds: 15 * 60,
+      VisibilityTimeout: 360,
+    });
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties);
+    expect(mappings).toEqual([
+      expect.objectContaining({
+        FunctionName: { Ref: id(stack.functions.onUpload) },
+        EventSourceArn: getAtt(id(stack.failureQueue)),
+      }),
+    ]);
+  });
+
   it('when the OpenSearch domain is read, then it is encrypted, HTTPS-only and open to the two roles only', () => {
     const domain = props(id(stack.domain));
     expect(domain).toMatchObject({
