@@ -5,14 +5,39 @@
 // stay out of the bundle.
 import { build } from 'esbuild';
 import { rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { clarifaiEsbuildOptions } from './clarifai-bundle.mjs';
 
-// Smaller stand-ins for two dependencies' cold-start weight (see each file for why).
+// Smaller stand-ins for dependencies' cold-start weight (see each file for why).
 const shim = (name) => fileURLToPath(new URL(`./lambda-shims/${name}`, import.meta.url));
+// The media types an API that speaks JSON and points at image URLs can send or receive; mime-types
+// keeps its own logic, over these entries of mime-db instead of all 2,500 (150 KiB to parse).
+const MEDIA_TYPES = [
+  'application/json',
+  'application/octet-stream',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'text/plain',
+  'text/html',
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+];
+const require = createRequire(import.meta.url);
 const lambdaShims = {
   name: 'lambda-shims',
   setup(build) {
+    build.onResolve({ filter: /^mime-db$/ }, () => ({
+      path: 'mime-db',
+      namespace: 'lambda-shims',
+    }));
+    build.onLoad({ filter: /^mime-db$/, namespace: 'lambda-shims' }, () => {
+      const db = require('mime-db');
+      const kept = Object.fromEntries(MEDIA_TYPES.map((type) => [type, db[type]]));
+      return { contents: `module.exports = ${JSON.stringify(kept)};`, loader: 'js' };
+    });
     build.onResolve({ filter: /^iconv-lite$/ }, () => ({ path: shim('iconv-lite.cjs') }));
     build.onResolve({ filter: /locales\/index\.js$/ }, (args) =>
       /[\\/]zod[\\/]/.test(args.importer) ? { path: shim('zod-locales.mjs') } : undefined,

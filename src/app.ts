@@ -8,7 +8,6 @@ import type { Logger } from './logger.js';
 import type { LocalBlobStore } from './storage/local.js';
 import { createAuthenticate } from './http/authenticate.js';
 import { cors } from './http/cors.js';
-import { buildOpenApiDocument } from './http/openapi.js';
 import { errorHandler, methodNotAllowed, unknownRoute } from './http/problem.js';
 import { requestContext } from './http/request-context.js';
 import { authRoutes } from './http/routes/auth.js';
@@ -59,12 +58,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(imageRoutes(deps.images, authenticate, deps.maxUploadBytes));
   app.use(tagRoutes(deps.images, authenticate));
 
-  // Built on first request: generating JSON Schemas is work a cold start should not do.
+  // Built (and its module loaded) on first request: a cold start should not generate JSON Schemas.
   let openapi: string | undefined;
   app
     .route('/openapi.json')
-    .get((_req, res) => {
-      openapi ??= JSON.stringify(buildOpenApiDocument({ maxUploadBytes: deps.maxUploadBytes }));
+    .get(async (_req, res) => {
+      if (openapi === undefined) {
+        const { buildOpenApiDocument } = await import('./http/openapi.js');
+        openapi = JSON.stringify(buildOpenApiDocument({ maxUploadBytes: deps.maxUploadBytes }));
+      }
       res.type('application/json').send(openapi);
     })
     .all(methodNotAllowed(['GET']));

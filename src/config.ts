@@ -1,6 +1,6 @@
 // The environment, read once and validated. Nothing else in pixtag reads process.env.
 // loadConfig either returns a complete Config or throws one ConfigError naming every bad variable.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -3,10 +3,8 @@
 // - onUpload: S3 ObjectCreated events (and retag events from api) → processUpload;
 // - preSignUp: the Cognito trigger that confirms new users, as in the original tutorial.
 // Config and adapters are built once per container, on the first invocation that needs them.
-import { configure as serverlessExpress } from '@codegenie/serverless-express';
 import type { Context } from 'aws-lambda';
 import { buildAdapters, imagesContext, processingContext } from './adapters.js';
-import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { processUpload } from './images/process-upload.js';
 import {
@@ -27,8 +25,16 @@ const container = once(async () => {
   return { config, log, adapters };
 });
 
+// Express and serverless-express load here, not at the top: onUpload never needs them.
 const apiHandler = once(async () => {
-  const { config, log, adapters } = await container();
+  const [{ config, log, adapters }, { createApp }, serverlessExpressModule] = await Promise.all([
+    container(),
+    import('./app.js'),
+    import('@codegenie/serverless-express'),
+  ]);
+  // A CommonJS package whose module.exports is `configure` itself: Node's ESM interop also names
+  // it `configure`, esbuild's only `default`.
+  const serverlessExpress = serverlessExpressModule.configure ?? serverlessExpressModule.default;
   const app = createApp({
     images: imagesContext(config, adapters),
     identity: adapters.identity,

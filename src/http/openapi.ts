@@ -1,6 +1,6 @@
 // GET /openapi.json: the OpenAPI 3.1 document, generated from the zod schemas that validate the
 // requests (http/schemas.ts), so the docs cannot drift from the behaviour.
-import { z } from 'zod';
+import * as z from 'zod';
 import * as S from './schemas.js';
 
 type JsonSchema = Record<string, unknown>;

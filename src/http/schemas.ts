@@ -1,6 +1,6 @@
 // The request and response shapes of the HTTP contract, as zod schemas. They validate requests
 // (http/validate.ts) and generate /openapi.json (http/openapi.ts), so docs and behaviour are one.
-import { z } from 'zod';
+import * as z from 'zod';
 import { IMAGE_STATUSES } from '../catalog/image-catalog.js';
 import { ALLOWED_IMAGE_TYPES } from '../images/sniff-image-type.js';
 

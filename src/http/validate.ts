@@ -1,5 +1,5 @@
 // Parses a request part with its schema, or throws one 400 listing every problem.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { badRequest } from '../errors.js';
 
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
