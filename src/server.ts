@@ -34,8 +34,13 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     // Requests in flight get a few seconds to finish; then their connections are cut.
     const force = setTimeout(() => server.closeAllConnections(), 5000).unref();
-    await Promise.all([closed, runtime.close()]);
+    // The worker finishes its job meanwhile; the database closes only after the last request,
+    // or a request in flight would fail on a closed connection.
+    const stopWorker = runtime.worker.stop();
+    await closed;
     clearTimeout(force);
+    await stopWorker;
+    await runtime.close();
     log.info('stopped');
     process.exit(0);
   };
