@@ -16,6 +16,8 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // The tag_counts triggers make each tag write open a statement journal: keep it off the disk.
+  db.pragma('temp_store = MEMORY');
   migrate(db);
   return db;
 }
