@@ -1,9 +1,9 @@
 // POST /images: record a pending image and hand back a signed URL for its bytes. The image is
 // processed once the store has the bytes (local upload route or S3 event), never before.
-import { randomUUID } from 'node:crypto';
 import type { SignedRequest } from '../storage/blob-store.js';
 import { objectKey } from '../storage/blob-store.js';
 import { uploadDeadline, type ImagesContext } from './context.js';
+import { newImageId } from './image-id.js';
 import { toImageView, type ImageView } from './image-view.js';
 
 export interface NewUpload {
@@ -24,7 +24,8 @@ export async function createUpload(
   ownerId: string,
   upload: NewUpload,
 ): Promise<{ image: ImageView; upload: SignedRequest }> {
-  const id = randomUUID();
+  const createdAt = ctx.now();
+  const id = newImageId(createdAt.getTime());
   const key = objectKey(ownerId, id);
   const signed = await ctx.blobs.createUploadUrl(key, {
     contentType: upload.contentType,
@@ -38,7 +39,7 @@ export async function createUpload(
     size: upload.size,
     status: 'pending' as const,
     tags: [],
-    createdAt: ctx.now().toISOString(),
+    createdAt: createdAt.toISOString(),
   };
   await ctx.catalog.insert(image);
   await ctx.processing.expectUpload(key, uploadDeadline(ctx, image.createdAt));
