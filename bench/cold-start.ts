@@ -9,55 +9,22 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+// @ts-expect-error -- a plain .mjs module without type declarations
+import { awsShapedEnv, healthEvent, skippedUploadEvent } from '../scripts/lambda-fixtures.mjs';
 
 const samples = Number(process.argv[2] ?? 15);
 const bundle = resolve('dist/lambda/index.mjs');
 const url = pathToFileURL(bundle).href;
 
-const env = {
-  PATH: process.env.PATH ?? '',
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  AUTH: 'cognito',
-  COGNITO_USER_POOL_ID: 'eu-west-1_bench',
-  COGNITO_CLIENT_ID: 'bench',
-  STORAGE: 's3',
-  S3_BUCKET: 'bench',
-  UPLOAD_FUNCTION_NAME: 'bench-onUpload',
-  INDEX: 'opensearch',
-  OPENSEARCH_URL: 'http://127.0.0.1:9',
-  TAGGER: 'clarifai',
-  CLARIFAI_PAT: 'bench',
-  LOG_LEVEL: 'silent',
-};
-
-const health = JSON.stringify({
-  resource: '/{proxy+}',
-  path: '/health',
-  httpMethod: 'GET',
-  headers: { Host: 'bench' },
-  multiValueHeaders: { Host: ['bench'] },
-  queryStringParameters: null,
-  multiValueQueryStringParameters: null,
-  pathParameters: { proxy: 'health' },
-  stageVariables: null,
-  requestContext: {
-    httpMethod: 'GET',
-    path: '/prod/health',
-    stage: 'prod',
-    identity: { sourceIp: '127.0.0.1' },
-    requestId: 'bench',
-  },
-  body: null,
-  isBase64Encoded: false,
-});
+const env = { PATH: process.env.PATH ?? '', ...awsShapedEnv };
+const health = JSON.stringify(healthEvent);
+const skipped = JSON.stringify(skippedUploadEvent);
 const context = '{ getRemainingTimeInMillis: () => 1000, awsRequestId: "bench" }';
 
 const scripts = {
   'node -e 0': '0',
   'api: GET /health': `const m = await import(${JSON.stringify(url)}); const r = await m.api(${health}, ${context}); if (r.statusCode !== 200) throw new Error(JSON.stringify(r));`,
-  'onUpload: one event': `const m = await import(${JSON.stringify(url)}); await m.onUpload({ Records: [{ s3: { object: { key: 'not-an-image-key' } } }] });`,
+  'onUpload: one event': `const m = await import(${JSON.stringify(url)}); await m.onUpload(${skipped});`,
 };
 
 function timeOnce(script: string): number {
