@@ -24,6 +24,7 @@ import {
   sampleValue,
   statementsOf,
 } from './template.js';
+import { CONTRACT_PASSWORD_POLICY } from '../support/password-policy.js';
 
 const PLACEHOLDER_BUNDLE = `
 export const api = async () => ({ statusCode: 200, body: '{}' });
@@ -359,13 +360,7 @@ describe('PixtagStack resources', () => {
     const pool = props(id(stack.userPool));
     expect(pool).toMatchObject({
       Policies: {
-        PasswordPolicy: {
-          MinimumLength: 8,
-          RequireLowercase: false,
-          RequireUppercase: false,
-          RequireNumbers: false,
-          RequireSymbols: false,
-        },
+        PasswordPolicy: CONTRACT_PASSWORD_POLICY,
       },
       UsernameConfiguration: { CaseSensitive: false },
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },

@@ -19,6 +19,7 @@ import {
 import type { PreSignUpTriggerEvent } from 'aws-lambda';
 import { preSignUp } from '../../src/identity/pre-sign-up.js';
 import { eventually } from './eventually.js';
+import { CONTRACT_PASSWORD_POLICY } from './password-policy.js';
 
 const START_JS = join(
   import.meta.dirname,
@@ -91,13 +92,7 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
           PoolName: `pixtag-${randomUUID()}`,
           UsernameAttributes: [],
           Policies: {
-            PasswordPolicy: {
-              MinimumLength: 8,
-              RequireLowercase: false,
-              RequireUppercase: false,
-              RequireNumbers: false,
-              RequireSymbols: false,
-            },
+            PasswordPolicy: CONTRACT_PASSWORD_POLICY,
           },
         }),
       );
