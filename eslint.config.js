@@ -15,6 +15,16 @@ export default tseslint.config(
     },
   },
   {
+    // The gallery's client runs in a browser: its globals, and none of Node's.
+    files: ['src/web/**'],
+    languageOptions: {
+      globals: {
+        ...Object.fromEntries(Object.keys(globals.node).map((name) => [name, 'off'])),
+        ...globals.browser,
+      },
+    },
+  },
+  {
     files: ['scripts/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },

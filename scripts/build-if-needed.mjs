@@ -1,4 +1,5 @@
-// `npm start` runs the compiled server; build first when dist is missing or older than src.
+// `npm start` runs the compiled server and serves the built gallery; build first when either is
+// missing or older than src.
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +13,10 @@ function newest(dir) {
   return latest;
 }
 
+// src/web (the gallery's client) is under src too; dist/web/app.js is its build.
 const built = 'dist/server.js';
-if (!existsSync(built) || statSync(built).mtimeMs < newest('src')) {
+const stale = (file) => !existsSync(file) || statSync(file).mtimeMs < newest('src');
+if (stale(built) || stale('dist/web/app.js')) {
   console.log('building pixtag (src changed since the last build)…');
   execSync('npm run -s build', { stdio: 'inherit' });
 }

@@ -8,6 +8,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { clarifaiEsbuildOptions } from './clarifai-bundle.mjs';
+import { buildWeb } from './build-web.mjs';
 
 // Smaller stand-ins for dependencies' cold-start weight (see each file for why).
 const shim = (name) => fileURLToPath(new URL(`./lambda-shims/${name}`, import.meta.url));
@@ -46,10 +47,15 @@ const lambdaShims = {
 };
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Builds the bundle into outdir (emptied first); the end-to-end test builds into a temp folder. */
+/**
+ * Builds the bundle into outdir (emptied first); the end-to-end test builds into a temp folder.
+ * The web gallery's three files go to outdir/web, where `api` serves them from (lambda.ts): a
+ * folder of the function's code rather than strings inside the bundle, so the plain server and
+ * Lambda serve the very same files, and a cold start that answers only the API never reads them.
+ */
 export async function buildLambda(outdir) {
   await rm(outdir, { recursive: true, force: true });
-  return build({
+  const bundle = await build({
     absWorkingDir: root,
     entryPoints: { index: 'src/lambda.ts' },
     outdir,
@@ -77,6 +83,8 @@ export async function buildLambda(outdir) {
     },
     logLevel: 'warning',
   });
+  await buildWeb(`${outdir}/web`);
+  return bundle;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -7,6 +7,7 @@ import type { ImagesContext } from './images/context.js';
 import type { Logger } from './logger.js';
 import type { LocalBlobStore } from './storage/local.js';
 import { createAuthenticate } from './http/authenticate.js';
+import { contentSecurityPolicy } from './http/content-security-policy.js';
 import { cors } from './http/cors.js';
 import { errorHandler, methodNotAllowed, unknownRoute } from './http/problem.js';
 import { requestContext } from './http/request-context.js';
@@ -15,6 +16,7 @@ import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
 import { imageRoutes } from './http/routes/images.js';
 import { tagRoutes } from './http/routes/tags.js';
+import { webRoutes } from './http/routes/web.js';
 import { createSignInRateLimit } from './http/signin-rate-limit.js';
 
 export interface AppDeps {
@@ -23,6 +25,10 @@ export interface AppDeps {
   log: Logger;
   maxUploadBytes: number;
   corsOrigin: '*' | string[];
+  /** Where the BlobStore's signed URLs point (http/content-security-policy.ts storageOriginOf). */
+  storageOrigin: string;
+  /** The built web gallery (scripts/build-web.mjs); unset: GET / answers 404. */
+  webDir?: string;
   /** STORAGE=local: the store whose signed URLs this app serves at /files/*. */
   localFiles?: LocalBlobStore;
   /** For tests: a different sign-in rate limit. */
@@ -44,6 +50,10 @@ export function createApp(deps: AppDeps): express.Express {
     helmet({
       // Download URLs are meant to be shown by web apps on other origins.
       crossOriginResourcePolicy: { policy: 'cross-origin' },
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: contentSecurityPolicy(deps.storageOrigin),
+      },
     }),
   );
 
@@ -57,6 +67,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(authRoutes(deps.identity, deps.signInRateLimit ?? createSignInRateLimit()));
   app.use(imageRoutes(deps.images, authenticate, deps.maxUploadBytes));
   app.use(tagRoutes(deps.images, authenticate));
+  app.use(webRoutes({ dir: deps.webDir, maxUploadBytes: deps.maxUploadBytes }));
 
   // Built (and its module loaded) on first request: a cold start should not generate JSON Schemas.
   let openapi: string | undefined;

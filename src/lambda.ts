@@ -3,6 +3,7 @@
 // - onUpload: S3 ObjectCreated events (and retag events from api) → processUpload;
 // - preSignUp: the Cognito trigger that confirms new users, as in the original tutorial.
 // Config and adapters are built once per container, on the first invocation that needs them.
+import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { buildAdapters, imagesContext, processingContext } from './adapters.js';
 import { loadConfig } from './config.js';
@@ -13,6 +14,7 @@ import {
   objectKeysOf,
   type UploadEvent,
 } from './images/upload-events.js';
+import { storageOriginOf } from './http/content-security-policy.js';
 import { once } from './lazy-port.js';
 import { createLogger } from './logger.js';
 
@@ -41,6 +43,9 @@ const apiHandler = once(async () => {
     log,
     maxUploadBytes: config.maxUploadBytes,
     corsOrigin: config.corsOrigin,
+    storageOrigin: storageOriginOf(config),
+    // scripts/build-lambda.mjs builds the web gallery into web/ next to index.mjs.
+    webDir: fileURLToPath(new URL('./web/', import.meta.url)),
   });
   return serverlessExpress({
     app,

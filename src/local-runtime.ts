@@ -1,9 +1,11 @@
 // pixtag on one machine: the adapters, the app and the job worker wired together. server.ts
 // adds listen and signals; component tests use this directly, so they run the real thing.
+import { fileURLToPath } from 'node:url';
 import type express from 'express';
 import { buildAdapters, imagesContext, processingContext, type Adapters } from './adapters.js';
 import { createApp, type AppDeps } from './app.js';
 import type { Config } from './config.js';
+import { storageOriginOf } from './http/content-security-policy.js';
 import { processUpload } from './images/process-upload.js';
 import { startWorker, type Worker, type WorkerOptions } from './jobs/worker.js';
 import type { Logger } from './logger.js';
@@ -53,6 +55,9 @@ export async function startLocalRuntime(
     log: options.log,
     maxUploadBytes: config.maxUploadBytes,
     corsOrigin: config.corsOrigin,
+    storageOrigin: storageOriginOf(config),
+    // The same folder from dist/local-runtime.js (npm start) and from src/local-runtime.ts (tsx).
+    webDir: fileURLToPath(new URL('../dist/web/', import.meta.url)),
     ...(adapters.localFiles ? { localFiles: adapters.localFiles } : {}),
     ...(options.signInRateLimit ? { signInRateLimit: options.signInRateLimit } : {}),
   });

@@ -1,0 +1,39 @@
+// Builds the web gallery (src/web/client) into a folder the app serves at GET / and /web/*
+// (src/http/routes/web.ts): index.html, app.js (the TypeScript client, bundled and minified) and
+// styles.css. No framework and no runtime dependency: the bundle is only our own code.
+import { build } from 'esbuild';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const client = join(root, 'src/web/client');
+
+/** Builds into outdir (emptied first); the browser test and the Lambda build call it too. */
+export async function buildWeb(outdir) {
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { app: join(client, 'main.ts'), styles: join(client, 'styles.css') },
+    outdir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    // Browsers of the last few years: <dialog>, IntersectionObserver, top-level await not needed.
+    target: ['chrome111', 'firefox111', 'safari16.4'],
+    minify: true,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  await copyFile(join(client, 'index.html'), join(outdir, 'index.html'));
+  return result;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const outdir = process.argv[2] ?? 'dist/web';
+  const result = await buildWeb(outdir);
+  const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+  console.log(`web gallery: ${outdir}/ app.js + styles.css ${(bytes / 1024).toFixed(1)} KiB`);
+}

@@ -1,0 +1,167 @@
+// The grid: the person's images newest first, a page at a time (cursor pagination), the next
+// page loaded by "Load more" or when that button scrolls into view. Cards show the thumbnail
+// (never the full-size image), the tags as text and the status; pending cards update themselves.
+import { ApiError, type Api } from './api.js';
+import { announce } from './announce.js';
+import type { Image } from './contract.js';
+import { altText, byId, h } from './dom.js';
+
+const PAGE_SIZE = 24;
+
+export interface GalleryOptions {
+  api: Api;
+  settled(id: string): Promise<Image>;
+  onSettled(image: Image): void;
+  onOpen(image: Image): void;
+}
+
+export class Gallery {
+  private readonly grid = byId('grid', HTMLUListElement);
+  private readonly loadMoreButton = byId('load-more', HTMLButtonElement);
+  private readonly empty = byId('gallery-empty', HTMLParagraphElement);
+  private readonly cards = new Map<string, { image: Image; element: HTMLLIElement }>();
+  private readonly observer: IntersectionObserver;
+  private tags: string[] = [];
+  private cursor: string | null = null;
+  private hasMore = false;
+  private loading = false;
+  /** Bumped by every new listing, so a late page of an old one is dropped. */
+  private generation = 0;
+
+  constructor(private readonly options: GalleryOptions) {
+    this.loadMoreButton.addEventListener('click', () => void this.loadMore());
+    this.observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) void this.loadMore();
+    });
+  }
+
+  /** Lists from the start, filtered to images having every one of `tags`. */
+  async show(tags: string[]): Promise<void> {
+    this.clear();
+    this.tags = tags;
+    this.hasMore = true;
+    await this.loadMore();
+  }
+
+  clear(): void {
+    this.generation++;
+    this.cards.clear();
+    this.grid.replaceChildren();
+    this.cursor = null;
+    this.hasMore = false;
+    this.loading = false;
+    this.observer.disconnect();
+    this.updateControls();
+  }
+
+  async loadMore(): Promise<void> {
+    if (this.loading || !this.hasMore) return;
+    const generation = this.generation;
+    this.loading = true;
+    this.updateControls();
+    try {
+      const page = await this.options.api.listImages(this.tags, this.cursor, PAGE_SIZE);
+      if (generation !== this.generation) return;
+      for (const image of page.items) this.place(image, 'append');
+      this.cursor = page.nextCursor;
+      this.hasMore = page.nextCursor !== null;
+    } catch (error) {
+      if (generation === this.generation && !(error instanceof ApiError && error.status === 401))
+        announce(`Images could not be loaded: ${error instanceof Error ? error.message : error}`);
+    } finally {
+      if (generation === this.generation) {
+        this.loading = false;
+        this.updateControls();
+      }
+    }
+  }
+
+  /** A new or changed image: its card is replaced, or added first if the filter lets it in. */
+  upsert(image: Image): void {
+    const card = this.cards.get(image.id);
+    if (card) {
+      if (this.matches(image)) this.place(image, 'replace');
+      else this.remove(image.id);
+    } else if (this.matches(image)) {
+      this.place(image, 'prepend');
+    }
+    this.updateControls();
+  }
+
+  remove(id: string): void {
+    this.cards.get(id)?.element.remove();
+    this.cards.delete(id);
+    this.updateControls();
+  }
+
+  private matches(image: Image): boolean {
+    if (this.tags.length === 0) return true;
+    return (
+      image.status === 'tagged' &&
+      this.tags.every((tag) => image.tags.some((own) => own.name === tag))
+    );
+  }
+
+  private place(image: Image, where: 'append' | 'prepend' | 'replace'): void {
+    const element = this.card(image);
+    const old = this.cards.get(image.id);
+    if (old) old.element.replaceWith(element);
+    else if (where === 'prepend') this.grid.prepend(element);
+    else this.grid.append(element);
+    this.cards.set(image.id, { image, element });
+    if (image.status === 'pending') {
+      const generation = this.generation;
+      this.options.settled(image.id).then(
+        (settled) => {
+          if (generation !== this.generation) return;
+          this.upsert(settled);
+          this.options.onSettled(settled);
+        },
+        () => {}, // given up or signed out: the card stays as it was
+      );
+    }
+  }
+
+  private card(image: Image): HTMLLIElement {
+    const open = () => this.options.onOpen(this.cards.get(image.id)?.image ?? image);
+    const preview = image.thumbnailUrl
+      ? h('img', {
+          src: image.thumbnailUrl,
+          alt: altText(image),
+          loading: 'lazy',
+          decoding: 'async',
+        })
+      : h(
+          'div',
+          { class: 'placeholder', role: 'img', 'aria-label': altText(image) },
+          image.status === 'pending' ? 'Processing…' : 'No preview',
+        );
+    preview.addEventListener('click', open);
+    const tags = image.tags.map((tag) => tag.name).join(', ');
+    const status =
+      image.status === 'failed'
+        ? `failed: ${image.error ?? 'it could not be tagged'}`
+        : image.status;
+    const button = h('button', { type: 'button', class: 'card-open' }, image.filename);
+    button.addEventListener('click', open);
+    return h(
+      'li',
+      { class: 'card', 'data-status': image.status },
+      h('figure', {}, preview, h('figcaption', {}, button)),
+      h('p', { class: 'card-tags' }, tags || (image.status === 'pending' ? '' : 'no tags')),
+      h('p', { class: 'card-status' }, status),
+    );
+  }
+
+  private updateControls(): void {
+    this.loadMoreButton.hidden = !this.hasMore;
+    this.loadMoreButton.disabled = this.loading;
+    this.loadMoreButton.setAttribute('aria-busy', String(this.loading));
+    this.empty.hidden = this.loading || this.hasMore || this.cards.size > 0;
+    this.empty.textContent =
+      this.tags.length > 0 ? 'No image has all the selected tags.' : 'No images yet: upload some.';
+    // Observed afresh after every page: if the button is still in view, the next page follows.
+    this.observer.disconnect();
+    if (this.hasMore && !this.loading) this.observer.observe(this.loadMoreButton);
+  }
+}

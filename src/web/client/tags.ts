@@ -1,0 +1,90 @@
+// The tag list (every tag of the person, with counts) and the filter built from it: clicking a
+// tag toggles it; the selected tags show as removable chips; the gallery shows images having all.
+import { ApiError, type Api } from './api.js';
+import { announce } from './announce.js';
+import type { TagCount } from './contract.js';
+import { byId, h } from './dom.js';
+
+export class TagFilter {
+  private readonly list = byId('tag-list', HTMLUListElement);
+  private readonly chips = byId('selected-tags', HTMLUListElement);
+  private readonly none = byId('tags-empty', HTMLParagraphElement);
+  private tags: TagCount[] = [];
+  private selected: string[] = [];
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
+
+  constructor(
+    private readonly api: Api,
+    private readonly onChange: (selected: string[]) => void,
+  ) {}
+
+  /** Reloads the counts; calls while one is running coalesce into one more. */
+  async refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        try {
+          this.tags = await this.api.listTags();
+        } catch (error) {
+          if (!(error instanceof ApiError && error.status === 401))
+            announce(`Tags could not be loaded: ${error instanceof Error ? error.message : error}`);
+        }
+        this.render();
+      } while (this.refreshAgain);
+    })().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  clear(): void {
+    this.tags = [];
+    this.selected = [];
+    this.render();
+  }
+
+  toggle(name: string): void {
+    const on = !this.selected.includes(name);
+    this.selected = on ? [...this.selected, name] : this.selected.filter((tag) => tag !== name);
+    this.render();
+    announce(
+      this.selected.length > 0
+        ? `Showing images tagged ${this.selected.join(' and ')}.`
+        : 'Showing all images.',
+    );
+    this.onChange(this.selected);
+  }
+
+  private render(): void {
+    this.list.replaceChildren(
+      ...this.tags.map((tag) => {
+        const pressed = this.selected.includes(tag.name);
+        const button = h(
+          'button',
+          { type: 'button', class: 'tag', 'aria-pressed': String(pressed) },
+          h('span', { class: 'tag-name' }, tag.name),
+          ' ',
+          h('span', { class: 'tag-count' }, `(${tag.count})`),
+        );
+        button.addEventListener('click', () => this.toggle(tag.name));
+        return h('li', {}, button);
+      }),
+    );
+    this.none.hidden = this.tags.length > 0;
+    this.chips.replaceChildren(
+      ...this.selected.map((name) => {
+        const remove = h(
+          'button',
+          { type: 'button', class: 'chip-remove', 'aria-label': `Remove tag ${name}` },
+          '×',
+        );
+        remove.addEventListener('click', () => this.toggle(name));
+        return h('li', { class: 'chip' }, h('span', {}, name), remove);
+      }),
+    );
+    this.chips.hidden = this.selected.length === 0;
+  }
+}

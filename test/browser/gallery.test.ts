@@ -1,0 +1,201 @@
+// The web gallery in a real browser, used as a person would: by roles and labels. Debian's
+// chromium (playwright-core) against pixtag started like `npm start`, with the real model.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Locator, Page, Request, Response } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
+import { FIXTURES } from '../support/local-app.js';
+import { launchChromium, startGalleryServer, type GalleryServer } from './support.js';
+
+const SCREENSHOT = join(import.meta.dirname, '..', '..', 'docs', 'gallery.png');
+const TAGGING_MS = 90_000;
+
+const textOf = async (locator: Locator) => (await locator.textContent()) ?? '';
+const seeText = (locator: Locator, expected: string | RegExp, timeoutMs = 15_000) =>
+  eventually(async () => expect(await textOf(locator)).toMatch(expected), { timeoutMs });
+const seeCount = (locator: Locator, count: number) =>
+  eventually(async () => expect(await locator.count()).toBe(count));
+
+describe('the web gallery in chromium', () => {
+  let server: GalleryServer;
+  let browser: Browser;
+  let page: Page;
+  const requests: Request[] = [];
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startGalleryServer(), launchChromium()]);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('request', (request) => requests.push(request));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('when a person signs up, uploads, filters, opens, retags, deletes and signs out, then every step shows', async () => {
+    // First load: the page and every asset it pulls in, all from this origin.
+    const firstLoad: Array<{ url: string; bytes: number }> = [];
+    const onResponse = async (response: Response) => {
+      const sizes = await response.request().sizes();
+      firstLoad.push({
+        url: response.url(),
+        bytes: sizes.responseBodySize + sizes.responseHeadersSize,
+      });
+    };
+    page.on('response', onResponse);
+    await page.goto(`${server.url}/`, { waitUntil: 'networkidle' });
+    page.off('response', onResponse);
+    expect(firstLoad.map((r) => new URL(r.url).origin).every((o) => o === server.url)).toBe(true);
+    const totalBytes = firstLoad.reduce((sum, r) => sum + r.bytes, 0);
+
+    const username = page.getByLabel('Username');
+    const password = page.getByLabel('Password');
+    const authError = page.locator('#auth-form').getByRole('alert');
+    const signOut = page.getByRole('button', { name: 'Sign out' });
+
+    // Sign up: the API's validation, in words; then an account, signed in.
+    const name = `alice-${randomUUID().slice(0, 8)}`;
+    await username.fill(name);
+    await password.fill('short');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await seeText(authError, /password must be 8 to 256 characters/i);
+    await password.fill('wonderland');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await signOut.waitFor();
+    await seeText(page.getByRole('status'), `Signed in as ${name}.`);
+
+    // Sign out, then sign in: a wrong password is refused in words, the right one lets in.
+    await signOut.click();
+    await username.waitFor();
+    await username.fill(name);
+    await password.fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await seeText(authError, /\w+/);
+    expect(await signOut.isVisible()).toBe(false);
+    await password.fill('wonderland');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signOut.waitFor();
+
+    // A file of the wrong type is refused in the page: a message, and no request at all.
+    const picker = page.getByLabel('Choose images');
+    const before = requests.length;
+    await picker.setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('hello'),
+    });
+    await seeText(
+      page.locator('#upload').getByRole('alert'),
+      'notes.txt was not uploaded: it is not a JPEG, PNG, WebP or GIF image.',
+    );
+    expect(requests.slice(before).map((r) => `${r.method()} ${r.url()}`)).toEqual([]);
+
+    // Two photos through the picker: a progress bar each, then pending, then their tags.
+    const uploads = page.getByRole('list', { name: 'Uploads' });
+    const chosenAt = Date.now();
+    await picker.setInputFiles([join(FIXTURES, 'astronaut.png'), join(FIXTURES, 'bus.jpg')]);
+    const tagged = async (file: string, tags: RegExp) => {
+      const bar = page.getByRole('progressbar', { name: `Upload of ${file}` });
+      await bar.waitFor();
+      await eventually(async () => expect(await bar.getAttribute('value')).toBe('100'));
+      await seeText(uploads.getByRole('listitem').filter({ hasText: file }), tags, TAGGING_MS);
+      return Date.now() - chosenAt;
+    };
+    const [astronautMs, busMs] = await Promise.all([
+      tagged('astronaut.png', /astronaut\.png\s*person$/),
+      tagged('bus.jpg', /bus\.jpg\s*(bus, person|person, bus)$/),
+    ]);
+
+    // The grid, newest first: both cards with their tags as text and their status.
+    const grid = page.getByRole('list', { name: 'Images' });
+    const cards = grid.getByRole('listitem');
+    await seeCount(cards, 2);
+    await seeText(cards.nth(0), /bus\.jpg.*(bus, person|person, bus).*tagged/);
+    await seeText(cards.nth(1), /astronaut\.png.*person.*tagged/);
+    const tagList = page.getByRole('list', { name: 'All tags' });
+    await seeText(tagList, /person \(2\).*bus \(1\)|bus \(1\).*person \(2\)/);
+
+    // The grid never loads a full-size image: no request for an original's path so far.
+    // (Page functions as strings: this file is compiled without the DOM's types.)
+    const listed = (await page.evaluate(`fetch('images', {
+      headers: { Authorization: 'Bearer ' + sessionStorage.getItem('pixtag.token') },
+    }).then((response) => response.json()).then((page) => page.items)`)) as Array<{
+      filename: string;
+      url: string;
+    }>;
+    const originals = new Map(listed.map((image) => [image.filename, new URL(image.url).pathname]));
+    // (Same path as the upload's PUT: only GETs count.)
+    const requestedPaths = () =>
+      requests.filter((r) => r.method() === 'GET').map((r) => new URL(r.url()).pathname);
+    expect(requestedPaths().filter((path) => [...originals.values()].includes(path))).toEqual([]);
+
+    mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+
+    // Filter: one tag, then a second (AND); the selection shows as removable chips.
+    await tagList.getByRole('button', { name: /^person/ }).click();
+    await page.getByRole('button', { name: 'Remove tag person' }).waitFor();
+    await seeCount(cards, 2);
+    await tagList.getByRole('button', { name: /^bus/ }).click();
+    await seeCount(cards, 1);
+    await seeText(cards.nth(0), /bus\.jpg/);
+    expect(await tagList.getByRole('button', { name: /^bus/ }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
+    await page.getByRole('button', { name: 'Remove tag person' }).click();
+    await seeCount(cards, 1);
+    await page.getByRole('button', { name: 'Remove tag bus' }).click();
+    await seeCount(cards, 2);
+
+    // Detail: the full-size image, each tag with its confidence; retag; delete after confirming.
+    await grid.getByRole('button', { name: 'bus.jpg' }).click();
+    const detail = page.getByRole('dialog', { name: 'bus.jpg' });
+    await detail.waitFor();
+    const full = detail.getByRole('img', { name: /^Photo of (bus, person|person, bus)$/ });
+    await full.waitFor();
+    await eventually(async () =>
+      expect(
+        await full.evaluate((img) => (img as { naturalWidth?: number }).naturalWidth),
+      ).toBeGreaterThan(320),
+    );
+    expect(requestedPaths()).toContain(originals.get('bus.jpg'));
+    await seeText(detail.getByRole('list'), /bus \d+%.*person \d+%|person \d+%.*bus \d+%/);
+
+    const retagged = page.waitForResponse((r) => r.url().endsWith('/retag') && r.status() === 202);
+    await detail.getByRole('button', { name: 'Retag' }).click();
+    await retagged;
+    await seeText(detail, /Tagged/, TAGGING_MS);
+    await seeText(detail.getByRole('list'), /bus \d+%/);
+
+    await detail.getByRole('button', { name: 'Delete' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Delete this image?' });
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await detail.waitFor({ state: 'hidden' });
+    await seeCount(cards, 1);
+    await seeText(cards.nth(0), /astronaut\.png/);
+    await seeText(tagList, /^person \(1\)$/);
+    await seeText(page.getByRole('status'), 'bus.jpg deleted.');
+
+    // Sign out: back to the form, the token gone from the tab.
+    await signOut.click();
+    await username.waitFor();
+    expect(await page.evaluate(`sessionStorage.getItem('pixtag.token')`)).toBeNull();
+
+    // A token the API no longer accepts brings the person back to sign-in, with the reason.
+    await page.evaluate(`sessionStorage.setItem('pixtag.token', 'expired');
+      sessionStorage.setItem('pixtag.username', 'someone')`);
+    await page.reload();
+    await seeText(authError, 'Your session has ended. Sign in again.');
+    expect(await signOut.isVisible()).toBe(false);
+
+    process.stdout.write(
+      `gallery: first load ${firstLoad.length} responses, ${(totalBytes / 1024).toFixed(1)} KiB ` +
+        `(${firstLoad.map((r) => `${new URL(r.url).pathname} ${r.bytes}`).join(', ')}); ` +
+        `chosen to tagged: astronaut.png ${astronautMs} ms, bus.jpg ${busMs} ms\n`,
+    );
+    expect(readFileSync(SCREENSHOT).subarray(1, 4).toString()).toBe('PNG');
+  }, 240_000);
+});
