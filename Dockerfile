@@ -12,8 +12,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# Only the plain server is compiled here; the Lambda bundle (npm run build) is not needed.
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+COPY scripts/build-web.mjs ./scripts/
+# Only the plain server and the web gallery are built here; the Lambda bundle is not needed.
+RUN npx tsc -p tsconfig.build.json && node scripts/build-web.mjs && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production \

@@ -20,7 +20,24 @@ const result = await bundle.api(healthEvent, {
 if (result.statusCode !== 200 || JSON.parse(result.body).status !== 'ok') {
   throw new Error(`GET /health answered ${JSON.stringify(result)}`);
 }
+// The web gallery ships in the bundle's folder (web/) and its CSP names the bucket's origin.
+const page = await bundle.api(
+  { ...healthEvent, path: '/', resource: '/', pathParameters: null },
+  { getRemainingTimeInMillis: () => 3000, awsRequestId: 'smoke-page' },
+);
+const csp = String(
+  page.multiValueHeaders?.['content-security-policy'] ??
+    page.headers?.['content-security-policy'] ??
+    '',
+);
+if (
+  page.statusCode !== 200 ||
+  !page.body.includes('web/app.js') ||
+  !csp.includes(`connect-src 'self' https://${awsShapedEnv.S3_BUCKET}.s3.`)
+) {
+  throw new Error(`GET / answered ${page.statusCode} with CSP ${csp}`);
+}
 const skipped = await bundle.onUpload(skippedUploadEvent);
 console.log(
-  `lambda smoke on Node ${process.version}: GET /health 200, onUpload ${JSON.stringify(skipped)}`,
+  `lambda smoke on Node ${process.version}: GET /health 200, GET / 200, onUpload ${JSON.stringify(skipped)}`,
 );

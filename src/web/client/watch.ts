@@ -1,11 +1,11 @@
-// Waits for an image to leave `pending`: GET /images/:id with back-off (0.5 s growing to 5 s),
+// Waits for an image to leave `pending`: GET /images/:id with back-off (0.25 s growing by 1.4 to 4 s),
 // one poll per image however many parts of the page wait for it, given up after 3 minutes (an
 // upload that never arrived stays pending for ever).
 import type { Api } from './api.js';
 import type { Image } from './contract.js';
 
-const FIRST_DELAY_MS = 500;
-const MAX_DELAY_MS = 5000;
+const FIRST_DELAY_MS = 250;
+const MAX_DELAY_MS = 4000;
 const GIVE_UP_MS = 3 * 60_000;
 
 export class ImageWatcher {
@@ -35,7 +35,7 @@ export class ImageWatcher {
       const image = await this.api.getImage(id);
       if (image.status !== 'pending') return image;
       if (Date.now() > deadline) throw new Error(`${image.filename} is still pending`);
-      delay = Math.min(delay * 1.5, MAX_DELAY_MS);
+      delay = Math.min(delay * 1.4, MAX_DELAY_MS);
     }
   }
 }
