@@ -25,6 +25,8 @@ export interface LocalRuntimeOptions {
   tagger?: (real: () => Promise<Tagger>) => () => Promise<Tagger>;
   worker?: Pick<WorkerOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'leaseMs'>;
   signInRateLimit?: AppDeps['signInRateLimit'];
+  /** For tests: the built web gallery from another folder than dist/web. */
+  webDir?: string;
 }
 
 export async function startLocalRuntime(
@@ -57,7 +59,7 @@ export async function startLocalRuntime(
     corsOrigin: config.corsOrigin,
     storageOrigin: storageOriginOf(config),
     // The same folder from dist/local-runtime.js (npm start) and from src/local-runtime.ts (tsx).
-    webDir: fileURLToPath(new URL('../dist/web/', import.meta.url)),
+    webDir: options.webDir ?? fileURLToPath(new URL('../dist/web/', import.meta.url)),
     ...(adapters.localFiles ? { localFiles: adapters.localFiles } : {}),
     ...(options.signInRateLimit ? { signInRateLimit: options.signInRateLimit } : {}),
   });

@@ -1,5 +1,7 @@
 // GET / and its assets from the real local app: served under the app's CSP, which names the
 // store's origin and nothing wider; the rest of the contract unchanged around them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain .mjs build script without type declarations
@@ -8,15 +10,19 @@ import { startTestApp, type TestApp } from '../support/local-app.js';
 
 describe('the web gallery routes', () => {
   let app: TestApp;
+  const webDir = mkdtempSync(join(tmpdir(), 'pixtag-web-'));
   beforeAll(async () => {
-    // Where the local runtime serves the gallery from (what `npm run build` writes).
-    await buildWeb(join(import.meta.dirname, '..', '..', 'dist', 'web'));
-    app = await startTestApp({
-      PUBLIC_URL: 'http://files.pixtag.test:8080',
-      MAX_UPLOAD_BYTES: '2048',
-    });
+    // Built into a folder of its own: the browser test builds dist/web meanwhile.
+    await buildWeb(webDir);
+    app = await startTestApp(
+      { PUBLIC_URL: 'http://files.pixtag.test:8080', MAX_UPLOAD_BYTES: '2048' },
+      { webDir },
+    );
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    rmSync(webDir, { recursive: true, force: true });
+  });
 
   it('when / is asked, then the page with the upload limits, under a CSP naming the store', async () => {
     const res = await app.http.get('/').expect(200);
