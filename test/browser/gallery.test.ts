@@ -93,6 +93,19 @@ describe('the web gallery in chromium', () => {
     );
     expect(requests.slice(before).map((r) => `${r.method()} ${r.url()}`)).toEqual([]);
 
+    // Dropped on the page, a photo over the size limit is refused the same way.
+    const drop = await page.evaluateHandle(`(() => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(10 * 1024 * 1024 + 1)], 'huge.jpg', { type: 'image/jpeg' }));
+      return data;
+    })()`);
+    await page.locator('#drop-zone').dispatchEvent('drop', { dataTransfer: drop });
+    await seeText(
+      page.locator('#upload').getByRole('alert'),
+      'huge.jpg was not uploaded: it is larger than the 10 MB allowed.',
+    );
+    expect(requests.slice(before).map((r) => `${r.method()} ${r.url()}`)).toEqual([]);
+
     // Two photos through the picker: a progress bar each, then pending, then their tags.
     const uploads = page.getByRole('list', { name: 'Uploads' });
     const chosenAt = Date.now();
@@ -218,4 +231,53 @@ describe('the web gallery in chromium', () => {
     );
     expect(readFileSync(SCREENSHOT).subarray(1, 4).toString()).toBe('PNG');
   }, 240_000);
+
+  it('when a person has more images than a page, then "Load more" and scrolling fetch the next pages', async () => {
+    // 30 images created through the API (left pending: no bytes needed to page through them).
+    const call = async (path: string, body: unknown, token?: string) => {
+      const response = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      expect(response.ok).toBe(true);
+      return (await response.json()) as { token: string };
+    };
+    const credentials = { username: 'many', password: 'many photos' };
+    await call('/signup', credentials);
+    const { token } = await call('/signin', credentials);
+    for (let i = 1; i <= 30; i++) {
+      await call(
+        '/images',
+        { contentType: 'image/png', size: 100, filename: `photo-${i}.png` },
+        token,
+      );
+    }
+
+    const reader = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await reader.goto(`${server.url}/`);
+    await reader.getByLabel('Username').fill(credentials.username);
+    await reader.getByLabel('Password').fill(credentials.password);
+    await reader.getByRole('button', { name: 'Sign in' }).click();
+    const cards = reader.getByRole('list', { name: 'Images' }).getByRole('listitem');
+    const loadMore = reader.getByRole('button', { name: 'Load more' });
+
+    // One page (newest first), then the rest by pressing the button.
+    await seeCount(cards, 24);
+    await seeText(cards.nth(0), /photo-30\.png.*pending/);
+    await loadMore.click();
+    await seeCount(cards, 30);
+    await seeText(cards.nth(29), /photo-1\.png/);
+    expect(await loadMore.isVisible()).toBe(false);
+
+    // Again from the start, by scrolling only.
+    await reader.reload();
+    await seeCount(cards, 24);
+    await reader.mouse.wheel(0, 10_000);
+    await seeCount(cards, 30);
+    await reader.close();
+  }, 120_000);
 });

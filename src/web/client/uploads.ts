@@ -76,7 +76,7 @@ export class Uploader {
     if (!this.options.types.includes(file.type)) return `it is not a ${this.typeNames} image`;
     if (file.size === 0) return 'the file is empty';
     if (file.size > this.options.maxBytes)
-      return `it is ${formatBytes(file.size)}, more than the ${formatBytes(this.options.maxBytes)} allowed`;
+      return `it is larger than the ${formatBytes(this.options.maxBytes)} allowed`;
     return undefined;
   }
 
