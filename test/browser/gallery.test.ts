@@ -35,20 +35,14 @@ describe('the web gallery in chromium', () => {
   });
 
   it('when a person signs up, uploads, filters, opens, retags, deletes and signs out, then every step shows', async () => {
-    // First load: the page and every asset it pulls in, all from this origin.
-    const firstLoad: Array<{ url: string; bytes: number }> = [];
-    const onResponse = async (response: Response) => {
-      const sizes = await response.request().sizes();
-      firstLoad.push({
-        url: response.url(),
-        bytes: sizes.responseBodySize + sizes.responseHeadersSize,
-      });
-    };
+    // The page and every asset it pulls in come from this origin (bench/gallery.ts counts bytes).
+    const firstLoad: string[] = [];
+    const onResponse = (response: Response) => firstLoad.push(new URL(response.url()).origin);
     page.on('response', onResponse);
     await page.goto(`${server.url}/`, { waitUntil: 'networkidle' });
     page.off('response', onResponse);
-    expect(firstLoad.map((r) => new URL(r.url).origin).every((o) => o === server.url)).toBe(true);
-    const totalBytes = firstLoad.reduce((sum, r) => sum + r.bytes, 0);
+    expect(firstLoad.length).toBeGreaterThanOrEqual(3);
+    expect(firstLoad.every((origin) => origin === server.url)).toBe(true);
 
     const username = page.getByLabel('Username');
     const password = page.getByLabel('Password');
@@ -108,16 +102,14 @@ describe('the web gallery in chromium', () => {
 
     // Two photos through the picker: a progress bar each, then pending, then their tags.
     const uploads = page.getByRole('list', { name: 'Uploads' });
-    const chosenAt = Date.now();
     await picker.setInputFiles([join(FIXTURES, 'astronaut.png'), join(FIXTURES, 'bus.jpg')]);
     const tagged = async (file: string, tags: RegExp) => {
       const bar = page.getByRole('progressbar', { name: `Upload of ${file}` });
       await bar.waitFor();
       await eventually(async () => expect(await bar.getAttribute('value')).toBe('100'));
       await seeText(uploads.getByRole('listitem').filter({ hasText: file }), tags, TAGGING_MS);
-      return Date.now() - chosenAt;
     };
-    const [astronautMs, busMs] = await Promise.all([
+    await Promise.all([
       tagged('astronaut.png', /astronaut\.png\s*person$/),
       tagged('bus.jpg', /bus\.jpg\s*(bus, person|person, bus)$/),
     ]);
@@ -138,13 +130,7 @@ describe('the web gallery in chromium', () => {
     }).then((response) => response.json()).then((page) => page.items)`)) as Array<{
       filename: string;
       url: string;
-      createdAt: string;
-      taggedAt: string;
     }>;
-    const serverMs = (file: string) => {
-      const image = listed.find((i) => i.filename === file)!;
-      return Date.parse(image.taggedAt) - Date.parse(image.createdAt);
-    };
     const originals = new Map(listed.map((image) => [image.filename, new URL(image.url).pathname]));
     // (Same path as the upload's PUT: only GETs count.)
     const requestedPaths = () =>
@@ -223,12 +209,6 @@ describe('the web gallery in chromium', () => {
     await seeText(authError, 'Your session has ended. Sign in again.');
     expect(await signOut.isVisible()).toBe(false);
 
-    process.stdout.write(
-      `gallery: first load ${firstLoad.length} responses, ${(totalBytes / 1024).toFixed(1)} KiB ` +
-        `(${firstLoad.map((r) => `${new URL(r.url).pathname} ${r.bytes}`).join(', ')}); ` +
-        `chosen to tags shown: astronaut.png ${astronautMs} ms, bus.jpg ${busMs} ms ` +
-        `(created to tagged on the server: ${serverMs('astronaut.png')} ms, ${serverMs('bus.jpg')} ms)\n`,
-    );
     expect(readFileSync(SCREENSHOT).subarray(1, 4).toString()).toBe('PNG');
   }, 240_000);
 

@@ -21,6 +21,7 @@ export class Gallery {
   private readonly empty = byId('gallery-empty', HTMLParagraphElement);
   private readonly cards = new Map<string, { image: Image; element: HTMLLIElement }>();
   private readonly observer: IntersectionObserver;
+  private readonly resigned = new Set<string>();
   private tags: string[] = [];
   private cursor: string | null = null;
   private hasMore = false;
@@ -137,6 +138,7 @@ export class Gallery {
           image.status === 'pending' ? 'Processing…' : 'No preview',
         );
     preview.addEventListener('click', open);
+    if (image.thumbnailUrl) preview.addEventListener('error', () => void this.resign(image.id));
     const tags = image.tags.map((tag) => tag.name).join(', ');
     const status =
       image.status === 'failed'
@@ -151,6 +153,18 @@ export class Gallery {
       h('p', { class: 'card-tags' }, tags || (image.status === 'pending' ? '' : 'no tags')),
       h('p', { class: 'card-status' }, status),
     );
+  }
+
+  /**
+   * A thumbnail that fails to load has most likely outlived its signed URL (the page was open a
+   * while): the image is asked for again, once, for a fresh one.
+   */
+  private async resign(id: string): Promise<void> {
+    if (this.resigned.has(id)) return;
+    this.resigned.add(id);
+    const generation = this.generation;
+    const fresh = await this.options.api.getImage(id).catch(() => undefined);
+    if (fresh && generation === this.generation) this.upsert(fresh);
   }
 
   private updateControls(): void {
