@@ -32,7 +32,8 @@ async function loadBytes(page: Page, load: () => Promise<unknown>) {
   return Promise.all(sizes);
 }
 
-const [server, browser] = await Promise.all([startGalleryServer(), launchChromium()]);
+const browser = await launchChromium();
+const server = await startGalleryServer();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const first = await loadBytes(page, () =>

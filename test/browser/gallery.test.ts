@@ -24,7 +24,9 @@ describe('the web gallery in chromium', () => {
   const requests: Request[] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startGalleryServer(), launchChromium()]);
+    // The browser first: without one the test fails before a server is left to stop.
+    browser = await launchChromium();
+    server = await startGalleryServer();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('request', (request) => requests.push(request));
   });
