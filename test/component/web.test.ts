@@ -49,9 +49,9 @@ describe('the web gallery routes', () => {
     const page = (await app.http.get('/').expect(200)).text;
     const assets = [...page.matchAll(/(?:src|href)="(web\/[^"]+)"/g)].map((m) => `/${m[1]}`);
     expect(assets.sort()).toEqual(['/web/app.js', '/web/styles.css']);
-    for (const asset of assets) {
+    for (const asset of ['/', ...assets]) {
       const res = await app.http.get(asset).expect(200);
-      expect(res.headers['content-type']).toMatch(/^text\/(javascript|css); charset=utf-8$/);
+      expect(res.headers['content-type']).toMatch(/^text\/(html|javascript|css); charset=utf-8$/);
       expect(res.headers['cache-control']).toBe('no-cache');
       await app.http.get(asset).set('If-None-Match', res.headers.etag!).expect(304);
     }
