@@ -13,6 +13,7 @@ export class TagFilter {
   private selected: string[] = [];
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
+  private generation = 0;
 
   constructor(
     private readonly api: Api,
@@ -28,8 +29,13 @@ export class TagFilter {
     this.refreshing = (async () => {
       do {
         this.refreshAgain = false;
+        const generation = this.generation;
         try {
-          this.tags = await this.api.listTags();
+          const tags = await this.api.listTags();
+          // Signed out meanwhile: these were the previous person's tags (a refresh asked for
+          // since then still runs: the loop's condition).
+          if (generation !== this.generation) continue;
+          this.tags = tags;
         } catch (error) {
           if (!(error instanceof ApiError && error.status === 401))
             announce(`Tags could not be loaded: ${error instanceof Error ? error.message : error}`);
@@ -41,6 +47,7 @@ export class TagFilter {
   }
 
   clear(): void {
+    this.generation++;
     this.tags = [];
     this.selected = [];
     this.render();
