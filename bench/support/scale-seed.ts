@@ -103,6 +103,8 @@ export function seedCatalog(file: string, plan: SeedPlan): void {
     db.pragma('temp_store = MEMORY');
     migrate(db);
     // The catalog's own INSERT: its triggers write image_tags and tag_counts, as in production.
+    const addOwner = db.prepare(CATALOG_SQL.addOwner);
+    for (const owner of plan.owners) addOwner.run({ owner });
     const insertImage = db.prepare(CATALOG_SQL.insertImage);
     const label = zipf(plan.rng);
     const batch = db.transaction((from: number, to: number) => {

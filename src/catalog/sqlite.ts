@@ -29,6 +29,10 @@ type ImageRow = [
   tags: string,
 ];
 
+// Owners are numbered in the file (owners.n, see migration v3); a statement finds the number
+// itself, once per statement, so a read is still one statement.
+const OWNER = `(SELECT n FROM owners WHERE id = @owner)`;
+
 const COLUMNS = `i.id, i.filename, i.content_type, i.size, i.status, i.created_at, i.tagged_at,
   i.error, i.tags`;
 // Keyset predicate written as a range on created_at plus a tie-break, which SQLite turns into a
@@ -37,7 +41,7 @@ const AFTER_IMAGE = `AND i.created_at <= @createdAt AND (i.created_at < @created
 const AFTER_TAG = `AND t.created_at <= @createdAt AND (t.created_at < @createdAt OR t.image_id < @id)`;
 
 const listAll = (after: string) => `
-  SELECT ${COLUMNS} FROM images i WHERE i.owner_id = @owner ${after}
+  SELECT ${COLUMNS} FROM images i WHERE i.owner = ${OWNER} ${after}
   ORDER BY i.created_at DESC, i.id DESC LIMIT @limit`;
 
 // Walk the driving tag's key range in page order, probe each other tag of an AND by exact key
@@ -49,12 +53,12 @@ const listTagged = (others: number, after: string) => `
   ${Array.from(
     { length: others },
     (_, k) => `
-    CROSS JOIN image_tags o${k} ON o${k}.owner_id = t.owner_id AND o${k}.name = @other${k}
+    CROSS JOIN image_tags o${k} ON o${k}.owner = t.owner AND o${k}.name = @other${k}
       AND o${k}.created_at = t.created_at AND o${k}.image_id = t.image_id`,
   ).join('')}
   CROSS JOIN images i
-    ON i.owner_id = t.owner_id AND i.created_at = t.created_at AND +i.id = t.image_id
-  WHERE t.owner_id = @owner AND t.name = @tag ${after}
+    ON i.owner = t.owner AND i.created_at = t.created_at AND +i.id = t.image_id
+  WHERE t.owner = ${OWNER} AND t.name = @tag ${after}
   ORDER BY t.created_at DESC, t.image_id DESC LIMIT @limit`;
 
 /** The catalog's SQL, exported so the tests can check its query plans. */
@@ -64,27 +68,28 @@ export const CATALOG_SQL = {
   /** An AND of 1 + `others` tags; one statement per count, prepared when first needed. */
   listTagged: (others: number) => listTagged(others, ''),
   listTaggedAfter: (others: number) => listTagged(others, AFTER_TAG),
-  tagCount: `SELECT count FROM tag_counts WHERE owner_id = @owner AND name = @name`,
+  tagCount: `SELECT count FROM tag_counts WHERE owner = ${OWNER} AND name = @name`,
   countTags: `
-    SELECT name, count FROM tag_counts WHERE owner_id = @owner AND count > 0
+    SELECT name, count FROM tag_counts WHERE owner = ${OWNER} AND count > 0
     ORDER BY count DESC, name LIMIT @limit`,
-  getImage: `SELECT ${COLUMNS} FROM images i WHERE i.id = @id AND i.owner_id = @owner`,
+  getImage: `SELECT ${COLUMNS} FROM images i WHERE i.id = @id AND i.owner = ${OWNER}`,
   /** The images_tags_* triggers of the schema write image_tags (and tag_counts) from `tags`. */
+  addOwner: `INSERT INTO owners (id) VALUES (@owner) ON CONFLICT (id) DO NOTHING`,
   insertImage: `
-    INSERT INTO images (id, owner_id, filename, content_type, size, status, created_at, tagged_at,
+    INSERT INTO images (id, owner, filename, content_type, size, status, created_at, tagged_at,
       error, tags)
-    VALUES (@id, @owner, @filename, @contentType, @size, @status, @createdAt, @taggedAt, @error,
+    VALUES (@id, ${OWNER}, @filename, @contentType, @size, @status, @createdAt, @taggedAt, @error,
       @tags)`,
   setTagged: `
     UPDATE images SET status = 'tagged', tagged_at = @taggedAt, error = NULL, tags = @tags
-    WHERE id = @id AND owner_id = @owner`,
+    WHERE id = @id AND owner = ${OWNER}`,
   setFailed: `
     UPDATE images SET status = 'failed', tagged_at = NULL, error = @error, tags = '[]'
-    WHERE id = @id AND owner_id = @owner`,
+    WHERE id = @id AND owner = ${OWNER}`,
   setPending: `
     UPDATE images SET status = 'pending', tagged_at = NULL, error = NULL, tags = '[]'
-    WHERE id = @id AND owner_id = @owner`,
-  deleteImage: `DELETE FROM images WHERE id = @id AND owner_id = @owner`,
+    WHERE id = @id AND owner = ${OWNER}`,
+  deleteImage: `DELETE FROM images WHERE id = @id AND owner = ${OWNER}`,
 } as const;
 
 type Key = { owner: string; id: string };
@@ -101,6 +106,7 @@ function prepare(db: Db) {
     tagCount: db.prepare<{ owner: string; name: string }, number>(s.tagCount).pluck(true),
     countTags: db.prepare<{ owner: string; limit: number }, TagCount>(s.countTags),
     getImage: rows<Key>(s.getImage),
+    addOwner: db.prepare<{ owner: string }>(s.addOwner),
     insertImage: db.prepare<Record<string, string | number | null>>(s.insertImage),
     setTagged: db.prepare<Key & { taggedAt: string; tags: string }>(s.setTagged),
     setFailed: db.prepare<Key & { error: string }>(s.setFailed),
@@ -121,6 +127,7 @@ export class SqliteImageCatalog implements ImageCatalog {
   /** A duplicate id is a 409 AppError. Tags are stored only when the status is `tagged`. */
   async insert(image: ImageRecord): Promise<void> {
     try {
+      this.sql.addOwner.run({ owner: image.ownerId });
       this.sql.insertImage.run({
         id: image.id,
         owner: image.ownerId,
