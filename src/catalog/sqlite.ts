@@ -73,8 +73,8 @@ export const CATALOG_SQL = {
     SELECT name, count FROM tag_counts WHERE owner = ${OWNER} AND count > 0
     ORDER BY count DESC, name LIMIT @limit`,
   getImage: `SELECT ${COLUMNS} FROM images i WHERE i.id = @id AND i.owner = ${OWNER}`,
-  /** The images_tags_* triggers of the schema write image_tags (and tag_counts) from `tags`. */
   addOwner: `INSERT INTO owners (id) VALUES (@owner) ON CONFLICT (id) DO NOTHING`,
+  /** The images_tags_* triggers of the schema write image_tags (and tag_counts) from `tags`. */
   insertImage: `
     INSERT INTO images (id, owner, filename, content_type, size, status, created_at, tagged_at,
       error, tags)

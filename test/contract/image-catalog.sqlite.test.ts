@@ -197,6 +197,19 @@ describe('SQLite schema migrations', () => {
       image.run('a3', 'alice', 'a3.jpg', 'failed', t(5), null, 'This is not an image.');
       image.run('b1', 'bob', 'b1.jpg', 'tagged', t(6), t(7), null);
       tag.run('b1', 'cat', 0.7, 'bob', t(6));
+      // Enough rows that the copied tables span many pages.
+      for (let k = 0; k < 400; k += 1) {
+        image.run(
+          `c${k}`,
+          'carol',
+          `${'long name '.repeat(20)}${k}.jpg`,
+          'tagged',
+          t(k),
+          t(k),
+          null,
+        );
+        tag.run(`c${k}`, 'bus', 0.5, 'carol', t(k));
+      }
       old
         .prepare(`INSERT INTO jobs (key, run_after, enqueued_at) VALUES ('u/alice/a4', 1, 1)`)
         .run();
@@ -205,6 +218,8 @@ describe('SQLite schema migrations', () => {
 
       const db = openDatabase(file);
       expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+      // The v2 tables' pages went back to the file system (VACUUM), not left free inside it.
+      expect(db.pragma('freelist_count', { simple: true })).toBe(0);
       const catalog = new SqliteImageCatalog(db);
       expect(await catalog.get('alice', 'a1')).toEqual({
         id: 'a1',
