@@ -4,6 +4,8 @@
 // adapters (no model); the routes are called with a real bearer token from POST /signin.
 // Run: npm run bench:http [seconds per run, default 10; or HTTP_BENCH_SECONDS]
 //   --smoke      1 s runs, writes nothing (for CI); --cpu-prof  profile the server, writes nothing
+//   --rounds=N   alternate N times (default 2); --only=TEXT  bare plus the routes whose name has
+//                TEXT (e.g. --only=tags=person, to profile one route), writes nothing
 // Any non-2xx or connection error makes the run worthless: it is printed and the exit code is 1.
 import autocannon from 'autocannon';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +23,11 @@ const seconds = Number(
 if (!(seconds > 0)) throw new Error('seconds per run must be a positive number');
 const warmUpSeconds = Math.min(2, seconds);
 const connections = 20;
-const rounds = 2;
+const option = (name: string) =>
+  args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+const rounds = Number(option('rounds') ?? 2);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number ≥ 1');
+const only = option('only');
 const imageCount = 100; // every image has `person`: the page of 20 is full, with a next page
 const credentials = { username: 'bench', password: 'benchmark-password' };
 const resultsFile = join(import.meta.dirname, 'results.json');
@@ -120,7 +126,9 @@ try {
   if (!counts.items.some((tag) => tag.name === 'person')) throw new Error('GET /tags lacks person');
   await getJson(targets['GET /images/:id'].url, auth);
 
-  const names = Object.keys(targets) as (keyof typeof targets)[];
+  const names = (Object.keys(targets) as (keyof typeof targets)[]).filter(
+    (name) => only === undefined || name === 'bare Express' || name.includes(only),
+  );
   const load = loadavg().map((l) => l.toFixed(2));
   console.log(`${cpus().length} cores (${cpus()[0]?.model}), load ${load.join(' ')}: shared`);
   console.log(
@@ -139,11 +147,21 @@ try {
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   const round2 = (value: number) => Math.round(value * 100) / 100;
-  const bareReqPerSec = mean(runs.get('bare Express')!.map((run) => run.reqPerSec));
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = sorted.length / 2;
+    return Number.isInteger(middle)
+      ? (sorted[middle - 1]! + sorted[middle]!) / 2
+      : sorted[Math.floor(middle)]!;
+  };
+  const bareRuns = runs.get('bare Express')!;
+  const bareReqPerSec = mean(bareRuns.map((run) => run.reqPerSec));
   const rows = Object.fromEntries(
     names.map((name) => {
       const list = runs.get(name)!;
       const reqPerSec = mean(list.map((run) => run.reqPerSec));
+      // Each round against the bare run just before it: the machine's load moves between rounds.
+      const perRound = list.map((run, i) => run.reqPerSec / bareRuns[i]!.reqPerSec);
       return [
         name,
         {
@@ -154,14 +172,16 @@ try {
           'non-2xx': sum(list.map((run) => run.non2xx)),
           errors: sum(list.map((run) => run.errors)),
           'vs bare': round2(reqPerSec / bareReqPerSec),
+          'vs bare min / median of rounds': `${round2(Math.min(...perRound))} / ${round2(median(perRound))}`,
           'server CPU µs/req': Math.round(mean(list.map((run) => run.cpuMicrosPerRequest))),
         },
       ];
     }),
   );
   console.table(rows);
-  const ratio = rows['GET /images?tags=person']!['vs bare'];
-  console.log(`page of 20 with tags: ${ratio.toFixed(2)} of bare Express (goal ≥ 0.60)`);
+  const ratio = rows['GET /images?tags=person']?.['vs bare'];
+  if (ratio !== undefined)
+    console.log(`page of 20 with tags: ${ratio.toFixed(2)} of bare Express (goal ≥ 0.60)`);
   if (profileDir !== undefined)
     console.log(`server CPU profile: ${profileDir} (written when it stops)`);
 
@@ -169,7 +189,7 @@ try {
   if (failed) {
     console.error('\n!!! non-2xx responses or errors during the runs: results NOT written !!!');
     process.exitCode = 1;
-  } else if (!smoke && profileDir === undefined) {
+  } else if (!smoke && profileDir === undefined && only === undefined && ratio !== undefined) {
     const previous: unknown = existsSync(resultsFile)
       ? JSON.parse(readFileSync(resultsFile, 'utf8'))
       : {};

@@ -4,6 +4,7 @@ import type { ImagesContext } from '../../images/context.js';
 import { listImages, listTags } from '../../images/read-images.js';
 import { callerId } from '../authenticate.js';
 import { methodNotAllowed } from '../problem.js';
+import { sendJson } from '../send-json.js';
 import { PageQuery, TagPath, TagsQuery } from '../schemas.js';
 import { parsePath, parseQuery } from '../validate.js';
 
@@ -14,7 +15,7 @@ export function tagRoutes(ctx: ImagesContext, authenticate: RequestHandler): Rou
     .route('/tags')
     .get(authenticate, async (req, res) => {
       const { limit } = parseQuery(TagsQuery, req.query);
-      res.json({ items: await listTags(ctx, callerId(req), limit) });
+      sendJson(res, { items: await listTags(ctx, callerId(req), limit) });
     })
     .all(methodNotAllowed(['GET']));
 
@@ -23,7 +24,7 @@ export function tagRoutes(ctx: ImagesContext, authenticate: RequestHandler): Rou
     .get(authenticate, async (req, res) => {
       const { tag } = parsePath(TagPath, req.params);
       const { limit, cursor } = parseQuery(PageQuery, req.query);
-      res.json(await listImages(ctx, callerId(req), { tags: [tag], limit, cursor }));
+      sendJson(res, await listImages(ctx, callerId(req), { tags: [tag], limit, cursor }));
     })
     .all(methodNotAllowed(['GET']));
 
