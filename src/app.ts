@@ -1,7 +1,6 @@
 // createApp(deps): the Express application, the same on the plain server and on Lambda.
 // Middleware, routers and the one error handler. It reads no environment and never listens.
 import express, { type RequestHandler } from 'express';
-import helmet from 'helmet';
 import type { IdentityProvider } from './identity/identity-provider.js';
 import type { ImagesContext } from './images/context.js';
 import type { Logger } from './logger.js';
@@ -10,6 +9,7 @@ import { createAuthenticate } from './http/authenticate.js';
 import { cors } from './http/cors.js';
 import { errorHandler, methodNotAllowed, unknownRoute } from './http/problem.js';
 import { requestContext } from './http/request-context.js';
+import { securityHeaders } from './http/security-headers.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestContext(deps.log));
   app.use(cors(deps.corsOrigin));
   app.use(
-    helmet({
+    securityHeaders({
       // Download URLs are meant to be shown by web apps on other origins.
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     }),

@@ -8,7 +8,7 @@ import { callerId } from '../authenticate.js';
 import { methodNotAllowed } from '../problem.js';
 import { sendJson } from '../send-json.js';
 import { createImageBody, ListImagesQuery } from '../schemas.js';
-import { parseBody, parseQuery } from '../validate.js';
+import { parseBody, queryParser } from '../validate.js';
 import { imageIdParam } from './image-id.js';
 
 export function imageRoutes(
@@ -18,11 +18,12 @@ export function imageRoutes(
 ): Router {
   const router = Router();
   const CreateImage = createImageBody(maxUploadBytes);
+  const listQuery = queryParser(ListImagesQuery);
 
   router
     .route('/images')
     .get(authenticate, async (req, res) => {
-      const query = parseQuery(ListImagesQuery, req.query);
+      const query = listQuery(req);
       const tags = [...new Set([...query.tags, ...query.tag])];
       sendJson(
         res,

@@ -6,15 +6,17 @@ import { callerId } from '../authenticate.js';
 import { methodNotAllowed } from '../problem.js';
 import { sendJson } from '../send-json.js';
 import { PageQuery, TagPath, TagsQuery } from '../schemas.js';
-import { parsePath, parseQuery } from '../validate.js';
+import { parsePath, queryParser } from '../validate.js';
 
 export function tagRoutes(ctx: ImagesContext, authenticate: RequestHandler): Router {
   const router = Router();
+  const tagsQuery = queryParser(TagsQuery);
+  const pageQuery = queryParser(PageQuery);
 
   router
     .route('/tags')
     .get(authenticate, async (req, res) => {
-      const { limit } = parseQuery(TagsQuery, req.query);
+      const { limit } = tagsQuery(req);
       sendJson(res, { items: await listTags(ctx, callerId(req), limit) });
     })
     .all(methodNotAllowed(['GET']));
@@ -23,7 +25,7 @@ export function tagRoutes(ctx: ImagesContext, authenticate: RequestHandler): Rou
     .route('/tags/:tag/images')
     .get(authenticate, async (req, res) => {
       const { tag } = parsePath(TagPath, req.params);
-      const { limit, cursor } = parseQuery(PageQuery, req.query);
+      const { limit, cursor } = pageQuery(req);
       sendJson(res, await listImages(ctx, callerId(req), { tags: [tag], limit, cursor }));
     })
     .all(methodNotAllowed(['GET']));
