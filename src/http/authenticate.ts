@@ -1,7 +1,8 @@
 // Bearer-token authentication for every protected route: express-jwt verifies an RS256 JWT
 // against the identity provider's JWKS (jwks-rsa), then the provider's required claims are
 // checked. Every failure becomes an AppError: 401 with the RFC 6750 WWW-Authenticate header, or
-// 503 when the keys cannot be fetched (not the client's fault).
+// 503 when the keys cannot be fetched (not the client's fault). A token that passed all of it is
+// remembered (VerifiedTokens) so that its next requests skip the RSA verify.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type express from 'express';
 import { expressjwt, UnauthorizedError, type GetVerificationKey } from 'express-jwt';
@@ -49,8 +50,8 @@ export function createAuthenticate(rules: TokenRules): express.RequestHandler {
         failure = refused as AppError;
       }
       if (failure === undefined) {
-        const claims = (req as JwtRequest).auth!;
-        verified.add(token!, claims, keys.trustedUntil(req));
+        const claims = (req as JwtRequest).auth;
+        if (token !== undefined && claims) verified.add(token, claims, keys.trustedUntil(req));
         return next();
       }
       // A rejected token's claims must not be readable further down.
