@@ -1,7 +1,6 @@
 // createApp(deps): the Express application, the same on the plain server and on Lambda.
 // Middleware, routers and the one error handler. It reads no environment and never listens.
 import express, { type RequestHandler } from 'express';
-import helmet from 'helmet';
 import type { IdentityProvider } from './identity/identity-provider.js';
 import type { ImagesContext } from './images/context.js';
 import type { Logger } from './logger.js';
@@ -11,6 +10,7 @@ import { contentSecurityPolicy } from './http/content-security-policy.js';
 import { cors } from './http/cors.js';
 import { errorHandler, methodNotAllowed, unknownRoute } from './http/problem.js';
 import { requestContext } from './http/request-context.js';
+import { securityHeaders } from './http/security-headers.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestContext(deps.log));
   app.use(cors(deps.corsOrigin));
   app.use(
-    helmet({
+    securityHeaders({
       // Download URLs are meant to be shown by web apps on other origins.
       crossOriginResourcePolicy: { policy: 'cross-origin' },
       contentSecurityPolicy: {
@@ -63,10 +63,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: '16kb' }));
 
   const authenticate = createAuthenticate(deps.identity.tokenRules);
-  app.use(healthRoutes());
-  app.use(authRoutes(deps.identity, deps.signInRateLimit ?? createSignInRateLimit()));
+  // The routers' paths do not overlap, so their order only decides how many a request walks
+  // through before its own: the busiest first.
   app.use(imageRoutes(deps.images, authenticate, deps.maxUploadBytes));
   app.use(tagRoutes(deps.images, authenticate));
+  app.use(healthRoutes());
+  app.use(authRoutes(deps.identity, deps.signInRateLimit ?? createSignInRateLimit()));
   app.use(webRoutes({ dir: deps.webDir, maxUploadBytes: deps.maxUploadBytes }));
 
   // Built (and its module loaded) on first request: a cold start should not generate JSON Schemas.

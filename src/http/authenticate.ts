@@ -1,11 +1,13 @@
 // Bearer-token authentication for every protected route: express-jwt verifies an RS256 JWT
 // against the identity provider's JWKS (jwks-rsa), then the provider's required claims are
 // checked. Every failure becomes an AppError: 401 with the RFC 6750 WWW-Authenticate header, or
-// 503 when the keys cannot be fetched (not the client's fault).
+// 503 when the keys cannot be fetched (not the client's fault). A token that passed all of it is
+// remembered (VerifiedTokens) so that its next requests skip the RSA verify.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type express from 'express';
 import { expressjwt, UnauthorizedError, type GetVerificationKey } from 'express-jwt';
 import type { Request as JwtRequest } from 'express-jwt';
+import type { JwtPayload } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
 import { AppError, unauthorized } from '../errors.js';
 import type { TokenRules } from '../identity/identity-provider.js';
@@ -17,9 +19,12 @@ const INVALID_TOKEN = 'Bearer realm="pixtag", error="invalid_token"';
 const KEY_TTL_MS = 10 * 60_000;
 /** Providers publish one or two keys at a time (two during a rotation); more is noise. */
 const MAX_CACHED_KEYS = 16;
+/** One entry per signed-in session in the last hour is plenty; about 1 KB each. */
+const MAX_VERIFIED_TOKENS = 10_000;
 
 export function createAuthenticate(rules: TokenRules): express.RequestHandler {
   const keys = new VerificationKeys(createJwksClient(rules.jwks));
+  const verified = new VerifiedTokens();
   const verify = expressjwt({
     secret: keys.secret,
     algorithms: ['RS256'],
@@ -30,6 +35,12 @@ export function createAuthenticate(rules: TokenRules): express.RequestHandler {
   });
 
   return (req, res, next) => {
+    const token = bearerToken(req);
+    const known = token === undefined ? undefined : verified.get(token);
+    if (known !== undefined) {
+      (req as JwtRequest).auth = known;
+      return next();
+    }
     void verify(req, res, (error?: unknown) => {
       let failure: AppError | undefined;
       try {
@@ -38,7 +49,11 @@ export function createAuthenticate(rules: TokenRules): express.RequestHandler {
       } catch (refused) {
         failure = refused as AppError;
       }
-      if (failure === undefined) return next();
+      if (failure === undefined) {
+        const claims = (req as JwtRequest).auth;
+        if (token !== undefined && claims) verified.add(token, claims, keys.trustedUntil(req));
+        return next();
+      }
       // A rejected token's claims must not be readable further down.
       delete (req as JwtRequest).auth;
       next(failure);
@@ -114,21 +129,32 @@ function createJwksClient(jwks: TokenRules['jwks']): JwksClient {
  */
 class VerificationKeys {
   private readonly keys = new Map<string, { key: KeyObject; expiresAt: number }>();
+  /** Until when the key handed out for a request's token is trusted (0: a stale key). */
+  private readonly trustByRequest = new WeakMap<object, number>();
 
   constructor(private readonly client: JwksClient) {}
 
-  readonly secret: GetVerificationKey = (_req, token) => {
+  readonly secret: GetVerificationKey = async (req, token) => {
     // Only RS256 is accepted anyway; refusing others here saves a JWKS lookup for `none` & co.
     if (token?.header.alg !== 'RS256') throw invalidToken('The token is not valid.');
     const kid = token.header.kid;
     if (typeof kid !== 'string' || kid === '') throw invalidToken('The token names no key.');
-    const cached = this.keys.get(kid);
-    if (cached && cached.expiresAt > Date.now()) return cached.key;
-    return this.fetch(kid, cached?.key);
+    let entry = this.keys.get(kid);
+    if (!entry || entry.expiresAt <= Date.now()) entry = await this.fetch(kid, entry?.key);
+    this.trustByRequest.set(req, entry.expiresAt);
+    return entry.key;
   };
 
+  /** Until when the key that verified this request's token stays trusted without a new fetch. */
+  trustedUntil(req: express.Request): number {
+    return this.trustByRequest.get(req) ?? 0;
+  }
+
   /** `stale`: the expired key for this kid, still used when the JWKS cannot be read right now. */
-  private async fetch(kid: string, stale: KeyObject | undefined): Promise<KeyObject> {
+  private async fetch(
+    kid: string,
+    stale: KeyObject | undefined,
+  ): Promise<{ key: KeyObject; expiresAt: number }> {
     let pem: string;
     try {
       pem = (await this.client.getSigningKey(kid)).getPublicKey();
@@ -139,7 +165,7 @@ class VerificationKeys {
       // Network failures, a JWKS with no keys, and jwks-rsa's own rate limit (10 fetches a
       // minute, which tokens with made-up kids can use up) alike: the token may be fine, the keys
       // are not available right now. A key we already trusted stays trusted meanwhile.
-      if (stale) return stale;
+      if (stale) return { key: stale, expiresAt: 0 };
       throw new AppError(503, 'Service Unavailable', 'Sign-in service unavailable.', {
         headers: { 'Retry-After': '30' },
         cause: error,
@@ -151,7 +177,41 @@ class VerificationKeys {
       const oldest = this.keys.keys().next();
       if (!oldest.done) this.keys.delete(oldest.value);
     }
-    this.keys.set(kid, { key, expiresAt: Date.now() + KEY_TTL_MS });
-    return key;
+    const entry = { key, expiresAt: Date.now() + KEY_TTL_MS };
+    this.keys.set(kid, entry);
+    return entry;
+  }
+}
+
+/**
+ * Tokens that passed every check above, by their exact text, with their claims. A repeated token
+ * skips decoding and the RSA verify (with express-jwt's wrapping, the largest fixed cost of an
+ * authenticated request). An entry answers only until the token's `exp` or until its key needs
+ * fetching again, whichever is first, so a cached token is accepted exactly when verifying it
+ * again would accept it: same bytes, same key, same claims, checked against the same clock.
+ * Only verified tokens get in, and at most MAX_VERIFIED_TOKENS of them.
+ */
+class VerifiedTokens {
+  private readonly tokens = new Map<string, { claims: JwtPayload; until: number }>();
+
+  get(token: string): JwtPayload | undefined {
+    const entry = this.tokens.get(token);
+    if (entry === undefined) return undefined;
+    if (Date.now() < entry.until) return entry.claims;
+    this.tokens.delete(token);
+    return undefined;
+  }
+
+  add(token: string, claims: JwtPayload, keyTrustedUntil: number): void {
+    // No exp: jsonwebtoken accepts such a token for ever, but it is not worth remembering.
+    if (typeof claims.exp !== 'number') return;
+    const until = Math.min(claims.exp * 1000, keyTrustedUntil);
+    if (until <= Date.now()) return;
+    if (this.tokens.size >= MAX_VERIFIED_TOKENS) {
+      const oldest = this.tokens.keys().next();
+      if (!oldest.done) this.tokens.delete(oldest.value);
+    }
+    // Shared by every request with this token: nobody may change it.
+    this.tokens.set(token, { claims: Object.freeze(claims), until });
   }
 }

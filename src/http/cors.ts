@@ -8,12 +8,12 @@ export function cors(allowed: '*' | string[]): RequestHandler {
   return (req, res, next) => {
     const origin = req.get('origin');
     if (allowed === '*') {
-      res.set('Access-Control-Allow-Origin', '*');
+      res.setHeader('Access-Control-Allow-Origin', '*');
     } else {
       res.vary('Origin');
-      if (origin && allowed.includes(origin)) res.set('Access-Control-Allow-Origin', origin);
+      if (origin && allowed.includes(origin)) res.setHeader('Access-Control-Allow-Origin', origin);
     }
-    res.set('Access-Control-Expose-Headers', EXPOSED);
+    res.setHeader('Access-Control-Expose-Headers', EXPOSED);
     if (req.method === 'OPTIONS') {
       res.set({
         'Access-Control-Allow-Methods': 'GET, HEAD, POST, PUT, DELETE, OPTIONS',

@@ -17,7 +17,7 @@ export function requestContext(log: Logger): RequestHandler {
   return (req, res, next) => {
     const given = req.get('x-request-id');
     req.id = given && SANE_ID.test(given) ? given : randomUUID();
-    res.set('X-Request-Id', req.id);
+    res.setHeader('X-Request-Id', req.id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import express from 'express';
 import type { ErrorRequestHandler } from 'express';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { AppError } from '../../src/errors.js';
 import { callerId, createAuthenticate } from '../../src/http/authenticate.js';
@@ -237,6 +237,53 @@ describe('createAuthenticate', () => {
       title: 'Service Unavailable',
       detail: 'Sign-in service unavailable.',
     });
+  });
+
+  it('when a valid token has been accepted, then every altered token is still refused', async () => {
+    const { app, token, claims, kid, privateKey } = await setup();
+    await request(app).get('/me').set('Authorization', `Bearer ${token}`).expect(200);
+    const now = Math.floor(Date.now() / 1000);
+    const [header, payload, signature] = token.split('.');
+    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const pem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' });
+    const hs256Input = `${part({ alg: 'HS256', typ: 'JWT', kid })}.${payload}`;
+
+    for (const altered of [
+      `${header}.${payload}.${signature}x`,
+      `${header}.${part({ ...claims, sub: 'someone-else' })}.${signature}`,
+      `${part({ alg: 'none', typ: 'JWT', kid })}.${payload}.`,
+      `${hs256Input}.${createHmac('sha256', pem).update(hs256Input).digest('base64url')}`,
+      rs256({ kid }, { ...claims, iss: 'https://evil' }, privateKey),
+      rs256({ kid }, { ...claims, aud: 'other-app' }, privateKey),
+      rs256({ kid }, { ...claims, iat: now - 7200, exp: now - 3600 }, privateKey),
+      rs256({ kid: 'no-such-key' }, claims, privateKey),
+      rs256({ kid }, { ...claims, token_use: 'access' }, privateKey),
+      rs256({ kid }, claims, otherKey),
+    ]) {
+      await expectInvalidToken(app, altered);
+    }
+    await request(app).get('/me').set('Authorization', `Bearer ${token}`).expect(200);
+  });
+
+  it('when an accepted token reaches its exp, then it is refused as expired', async () => {
+    const { app, claims, kid, privateKey } = await setup();
+    const start = Date.now();
+    const exp = Math.floor(start / 1000) + 60;
+    const token = rs256({ kid }, { ...claims, exp }, privateKey);
+    vi.useFakeTimers({ toFake: ['Date'], now: start });
+    try {
+      await request(app).get('/me').set('Authorization', `Bearer ${token}`).expect(200);
+      vi.setSystemTime(exp * 1000 - 1);
+      await request(app).get('/me').set('Authorization', `Bearer ${token}`).expect(200);
+      vi.setSystemTime(exp * 1000);
+
+      const response = await request(app).get('/me').set('Authorization', `Bearer ${token}`);
+
+      expect(response.status).toBe(401);
+      expect(response.body.detail).toMatch(/expired/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('when callerId is used without the middleware, then it throws', () => {

@@ -85,6 +85,38 @@ describe('LocalBlobStore', () => {
     await expect(store.read('u/o/i', 6)).rejects.toBeInstanceOf(BlobNotFoundError);
   });
 
+  it('when download URLs are asked for within one tenth of the TTL, then they are one URL valid for 90 to 100% of it', async () => {
+    const start = Date.parse('2030-01-01T00:00:00Z'); // a multiple of the 6 s step
+    let clock = start;
+    const { store } = await open(() => clock);
+    const expiresOf = (url: string) => Number(new URL(url).searchParams.get('expires'));
+    const verify = (url: string) =>
+      store.verifyRequest({
+        method: 'GET',
+        key: 'u/o/i',
+        query: Object.fromEntries(new URL(url).searchParams),
+      });
+
+    const first = await store.createDownloadUrl('u/o/i');
+    clock = start + 5_999;
+    const later = await store.createDownloadUrl('u/o/i');
+    const other = await store.createDownloadUrl('u/o/j');
+    clock = start + 6_000;
+    const nextStep = await store.createDownloadUrl('u/o/i');
+
+    expect(later).toBe(first);
+    expect(other).not.toBe(first);
+    expect(expiresOf(first)).toBe(start / 1000 + 60);
+    expect(expiresOf(nextStep)).toBe(start / 1000 + 66);
+    // Asked for 5.999 s into the step, the URL still has 54 of its 60 s, and never more than 60.
+    clock = start + 5_999;
+    expect(expiresOf(later) * 1000 - clock).toBeGreaterThanOrEqual(54_000);
+    expect(() => verify(later)).not.toThrow();
+    clock = start + 60_001;
+    expect(() => verify(first)).toThrow(AppError);
+    expect(() => verify(nextStep)).not.toThrow();
+  });
+
   it('when a key tries to leave the blob folder, then it is refused', async () => {
     const { store } = await open();
     await expect(store.read('../keys/url-signing.key', 100)).rejects.toThrow(/unsafe/);

@@ -6,8 +6,9 @@ import type { ImagesContext } from '../../images/context.js';
 import { getImage, listImages } from '../../images/read-images.js';
 import { callerId } from '../authenticate.js';
 import { methodNotAllowed } from '../problem.js';
+import { sendJson } from '../send-json.js';
 import { createImageBody, ListImagesQuery } from '../schemas.js';
-import { parseBody, parseQuery } from '../validate.js';
+import { parseBody, queryParser } from '../validate.js';
 import { imageIdParam } from './image-id.js';
 
 export function imageRoutes(
@@ -17,27 +18,30 @@ export function imageRoutes(
 ): Router {
   const router = Router();
   const CreateImage = createImageBody(maxUploadBytes);
+  const listQuery = queryParser(ListImagesQuery);
 
   router
     .route('/images')
     .get(authenticate, async (req, res) => {
-      const query = parseQuery(ListImagesQuery, req.query);
+      const query = listQuery(req);
       const tags = [...new Set([...query.tags, ...query.tag])];
-      res.json(
+      sendJson(
+        res,
         await listImages(ctx, callerId(req), { tags, limit: query.limit, cursor: query.cursor }),
       );
     })
     .post(authenticate, async (req, res) => {
       const body = parseBody(CreateImage, req.body);
       const created = await createUpload(ctx, callerId(req), body);
-      res.status(201).location(`/images/${created.image.id}`).json(created);
+      res.status(201).location(`/images/${created.image.id}`);
+      sendJson(res, created);
     })
     .all(methodNotAllowed(['GET', 'POST']));
 
   router
     .route('/images/:id')
     .get(authenticate, async (req, res) => {
-      res.json(await getImage(ctx, callerId(req), imageIdParam(req)));
+      sendJson(res, await getImage(ctx, callerId(req), imageIdParam(req)));
     })
     .delete(authenticate, async (req, res) => {
       await deleteImage(ctx, callerId(req), imageIdParam(req));
@@ -48,7 +52,9 @@ export function imageRoutes(
   router
     .route('/images/:id/retag')
     .post(authenticate, async (req, res) => {
-      res.status(202).json(await retagImage(ctx, callerId(req), imageIdParam(req)));
+      const image = await retagImage(ctx, callerId(req), imageIdParam(req));
+      res.status(202);
+      sendJson(res, image);
     })
     .all(methodNotAllowed(['POST']));
 

@@ -4,17 +4,20 @@ import type { ImagesContext } from '../../images/context.js';
 import { listImages, listTags } from '../../images/read-images.js';
 import { callerId } from '../authenticate.js';
 import { methodNotAllowed } from '../problem.js';
+import { sendJson } from '../send-json.js';
 import { PageQuery, TagPath, TagsQuery } from '../schemas.js';
-import { parsePath, parseQuery } from '../validate.js';
+import { parsePath, queryParser } from '../validate.js';
 
 export function tagRoutes(ctx: ImagesContext, authenticate: RequestHandler): Router {
   const router = Router();
+  const tagsQuery = queryParser(TagsQuery);
+  const pageQuery = queryParser(PageQuery);
 
   router
     .route('/tags')
     .get(authenticate, async (req, res) => {
-      const { limit } = parseQuery(TagsQuery, req.query);
-      res.json({ items: await listTags(ctx, callerId(req), limit) });
+      const { limit } = tagsQuery(req);
+      sendJson(res, { items: await listTags(ctx, callerId(req), limit) });
     })
     .all(methodNotAllowed(['GET']));
 
@@ -22,8 +25,8 @@ export function tagRoutes(ctx: ImagesContext, authenticate: RequestHandler): Rou
     .route('/tags/:tag/images')
     .get(authenticate, async (req, res) => {
       const { tag } = parsePath(TagPath, req.params);
-      const { limit, cursor } = parseQuery(PageQuery, req.query);
-      res.json(await listImages(ctx, callerId(req), { tags: [tag], limit, cursor }));
+      const { limit, cursor } = pageQuery(req);
+      sendJson(res, await listImages(ctx, callerId(req), { tags: [tag], limit, cursor }));
     })
     .all(methodNotAllowed(['GET']));
 
