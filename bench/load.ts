@@ -7,7 +7,7 @@
 // every upload ends `tagged`. Each goal prints PASS or MISS; no timing is asserted.
 // Exit code 1 only on a 5xx or a connection error: those are bugs, not slowness.
 // Run: npm run bench:load [seconds, default 60]   --smoke  a few seconds, 5 connections (for CI)
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KINDS, MIX, Traffic, type User } from './support/load-traffic.js';
@@ -90,6 +90,15 @@ async function uploadStatuses(api: string, traffic: Traffic): Promise<Statuses> 
     }
   }
   return counts;
+}
+
+/** Files in the local store that belong to no image: each one a leak that never goes. */
+function orphanBlobs(dataDir: string, traffic: Traffic): number {
+  const root = join(dataDir, 'blobs', 'u');
+  const files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((entry) =>
+    entry.isFile(),
+  );
+  return files.filter((file) => traffic.deleted.has(file.name)).length;
 }
 
 const port = await freePort();
@@ -214,6 +223,13 @@ try {
       ` ${statuses.missing} missing; ${drained ? 'drained' : 'NOT drained'} in ${drainSeconds.toFixed(0)} s`,
   );
   for (const [error, n] of statuses.errors) console.log(`  failed ×${n}: ${error}`);
+  const orphans = orphanBlobs(dataDir, traffic);
+  console.log(`stored files of deleted images (PUT after DELETE, say): ${orphans}`);
+  // A WAL that only grows would mean checkpoints never get a moment between readers.
+  const fileMiB = (name: string) =>
+    existsSync(join(dataDir, name)) ? round1(statSync(join(dataDir, name)).size / 2 ** 20) : 0;
+  const database = { dbMiB: fileMiB('pixtag.db'), walMiB: fileMiB('pixtag.db-wal') };
+  console.log(`database ${database.dbMiB} MiB, write-ahead log ${database.walMiB} MiB`);
 
   const goals = {
     'zero errors': { measured: errors, met: errors === 0 },
@@ -250,6 +266,8 @@ try {
         ...statuses,
         errors: Object.fromEntries(statuses.errors),
       },
+      orphanBlobs: orphans,
+      database,
       goals,
     });
     console.log(`written to ${file} under "load"`);

@@ -47,7 +47,7 @@ export interface KindStats {
 
 export interface User {
   auth: { Authorization: string };
-  /** Uploaded (PUT done) and not deleted by this run: what reads and deletes pick from. */
+  /** Created and not deleted by this run (PUT done or not): what reads and deletes pick from. */
   images: string[];
 }
 
@@ -92,6 +92,8 @@ export class Traffic {
       image: { id: string };
       upload: { url: string; headers: Record<string, string> };
     };
+    // Readable and deletable from now on: a DELETE may race this very PUT, as a real user's may.
+    user.images.push(image.id);
     const put = await this.request('PUT upload', upload.url, {
       method: 'PUT',
       headers: upload.headers,
@@ -99,7 +101,6 @@ export class Traffic {
     });
     if (put?.status !== 200) return undefined;
     this.uploads.set(image.id, userIndex);
-    user.images.push(image.id);
     return image.id;
   }
 

@@ -47,7 +47,12 @@ export async function processUpload(
   if (!parsed) return { outcome: 'skipped', reason: 'not an image key' };
   const { ownerId, imageId } = parsed;
   const image = await ctx.catalog.get(ownerId, imageId);
-  if (!image) return { outcome: 'skipped', reason: 'no such image (deleted?)' };
+  if (!image) {
+    // Deleted, and the bytes came after the DELETE (the signed URL was still valid): nothing
+    // would ever list or remove them, so they go now.
+    await ctx.blobs.remove(key);
+    return { outcome: 'skipped', reason: 'no such image (deleted?)' };
+  }
   if (image.status !== 'pending') return { outcome: 'skipped', reason: `already ${image.status}` };
 
   const fail = async (error: string): Promise<ProcessOutcome> => {
