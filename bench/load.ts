@@ -1,8 +1,9 @@
 // Load and soak (issue 6, benchmark 4): the compiled server (dist/server.js, as `npm start` runs
 // it) on a temporary DATA_DIR, under a closed loop of 50 connections for 60 s of mixed traffic
 // from 10 users: 80% reads, 15% create-upload + PUT of a real photo, 5% deletes of the user's own
-// images (see bench/support/load-traffic.ts). The server's RSS is sampled every second. After the
-// run, every upload it made is followed (bounded wait) until none is `pending`.
+// images (see bench/support/load-traffic.ts), plus one GET /health probe at a time, whose latency
+// shows how long requests wait for the event loop. The server's RSS is sampled every second.
+// After the run, every upload it made is followed (bounded wait) until none is `pending`.
 // Goals: zero errors, zero 5xx, RSS growth under 10% from the second to the last 10 s window,
 // every upload ends `tagged`. Each goal prints PASS or MISS; no timing is asserted.
 // Exit code 1 only on a 5xx or a connection error: those are bugs, not slowness.
@@ -95,6 +96,7 @@ async function uploadStatuses(api: string, traffic: Traffic): Promise<Statuses> 
 /** Files in the local store that belong to no image: each one a leak that never goes. */
 function orphanBlobs(dataDir: string, traffic: Traffic): number {
   const root = join(dataDir, 'blobs', 'u');
+  if (!existsSync(root)) return 0;
   const files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((entry) =>
     entry.isFile(),
   );
@@ -144,7 +146,8 @@ try {
       console.log(`  ${rss.length} s: ${requests} requests, RSS ${Math.round(rss.at(-1)!)} MiB`);
     }
   }, 1000);
-  await traffic.run(connections, started + seconds * 1000);
+  const endAt = started + seconds * 1000;
+  await Promise.all([traffic.run(connections, endAt), traffic.probe(endAt)]);
   clearInterval(sampler);
   const elapsed = (Date.now() - started) / 1000;
   const serverCpu = (cpuSeconds(server.pid) - cpuBefore) / elapsed;

@@ -33,6 +33,7 @@ export const KINDS = [
   'POST /images',
   'PUT upload',
   'DELETE /images/:id',
+  'GET /health probe',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -76,6 +77,17 @@ export class Traffic {
       while (Date.now() < endAt) await this.act(user, pick());
     };
     await Promise.all(Array.from({ length: connections }, (_, index) => worker(index)));
+  }
+
+  /**
+   * One GET /health at a time, 10 a second, beside the workers: the route does nothing, so its
+   * latency is the time a request waits for the server's event loop.
+   */
+  async probe(endAt: number): Promise<void> {
+    while (Date.now() < endAt) {
+      await this.request('GET /health probe', `${this.api}/health`, {});
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** POST /images then PUT a photo to the signed URL; returns the id once the bytes are in. */
