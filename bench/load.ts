@@ -93,14 +93,16 @@ async function uploadStatuses(api: string, traffic: Traffic): Promise<Statuses> 
   return counts;
 }
 
-/** Files in the local store that belong to no image: each one a leak that never goes. */
+/**
+ * Files in the local store that belong to a deleted image (its upload, or anything derived from it
+ * and named by its id, like a thumbnail): each one a leak that never goes.
+ */
 function orphanBlobs(dataDir: string, traffic: Traffic): number {
-  const root = join(dataDir, 'blobs', 'u');
+  const root = join(dataDir, 'blobs');
   if (!existsSync(root)) return 0;
-  const files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((entry) =>
-    entry.isFile(),
-  );
-  return files.filter((file) => traffic.deleted.has(file.name)).length;
+  return readdirSync(root, { recursive: true, withFileTypes: true }).filter(
+    (entry) => entry.isFile() && traffic.deleted.has(entry.name.replace(/\.[a-z]+$/, '')),
+  ).length;
 }
 
 const port = await freePort();
@@ -227,7 +229,7 @@ try {
   );
   for (const [error, n] of statuses.errors) console.log(`  failed ×${n}: ${error}`);
   const orphans = orphanBlobs(dataDir, traffic);
-  console.log(`stored files of deleted images (PUT after DELETE, say): ${orphans}`);
+  console.log(`files kept of deleted images (a PUT after the DELETE, say): ${orphans}`);
   // A WAL that only grows would mean checkpoints never get a moment between readers.
   const fileMiB = (name: string) =>
     existsSync(join(dataDir, name)) ? round1(statSync(join(dataDir, name)).size / 2 ** 20) : 0;
