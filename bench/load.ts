@@ -140,6 +140,7 @@ try {
 
   const rss: number[] = [];
   const cpuBefore = cpuSeconds(server.pid);
+  const clientCpuBefore = process.cpuUsage();
   const started = Date.now();
   const sampler = setInterval(() => {
     rss.push(rssMiB(server.pid));
@@ -153,6 +154,9 @@ try {
   clearInterval(sampler);
   const elapsed = (Date.now() - started) / 1000;
   const serverCpu = (cpuSeconds(server.pid) - cpuBefore) / elapsed;
+  // The load generator shares the machine with the server: its own CPU is part of the picture.
+  const clientUsage = process.cpuUsage(clientCpuBefore);
+  const clientCpu = (clientUsage.user + clientUsage.system) / 1e6 / elapsed;
 
   const rows = Object.fromEntries(
     KINDS.map((kind) => {
@@ -184,7 +188,7 @@ try {
   console.log(
     `\n${requests} requests in ${elapsed.toFixed(1)} s (${Math.round(requests / elapsed)} req/s),` +
       ` p50 ${round1(quantile(latencies, 0.5))} ms, p99 ${round1(quantile(latencies, 0.99))} ms;` +
-      ` server CPU ${Math.round(serverCpu * 100)}% of one core`,
+      ` CPU of one core: server ${Math.round(serverCpu * 100)}%, load generator ${Math.round(clientCpu * 100)}%`,
   );
   console.table(rows);
   if (traffic.problems.length > 0)
@@ -262,7 +266,7 @@ try {
       settings: { seconds, connections, users: userCount, mix: MIX },
       requests,
       reqPerSec: Math.round(requests / elapsed),
-      serverCpuCores: round1(serverCpu),
+      cpuCores: { server: round1(serverCpu), loadGenerator: round1(clientCpu) },
       kinds: rows,
       rssMiB: { at10s: rssAt10, end: rss.at(-1), second10s: second, last10s: last },
       uploads: { run: runUploads, warmUp: warmUploads, deleted: traffic.deleted.size },
