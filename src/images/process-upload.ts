@@ -95,6 +95,11 @@ export async function processUpload(
     // tagged image always has its thumbnail.
     const thumbnail = await makeThumbnail(bytes);
     await ctx.blobs.put(thumbnailKey(ownerId, imageId), thumbnail, THUMBNAIL_TYPE);
+    // A DELETE that ran meanwhile found no thumbnail to remove; any later one will find it.
+    if (!(await ctx.catalog.get(ownerId, imageId))) {
+      await ctx.blobs.remove(thumbnailKey(ownerId, imageId));
+      return { outcome: 'skipped', reason: 'deleted while it was processed' };
+    }
     const tagger = await ctx.tagger();
     const found = await tagger.tag(bytes, actual);
     const tags = keepTags(found, {
