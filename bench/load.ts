@@ -213,7 +213,8 @@ try {
   const drainStarted = Date.now();
   let statuses = await uploadStatuses(api, traffic);
   let lastPrint = Date.now();
-  console.log(`\ndraining: ${statuses.pending} of ${traffic.uploads.size} uploads pending`);
+  const pendingAtEnd = statuses.pending;
+  console.log(`\ndraining: ${pendingAtEnd} of ${traffic.uploads.size} uploads pending`);
   while (statuses.pending > 0 && Date.now() - drainStarted < drainLimitMs) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     statuses = await uploadStatuses(api, traffic);
@@ -225,6 +226,7 @@ try {
   }
   const drainSeconds = (Date.now() - drainStarted) / 1000;
   const drained = statuses.pending === 0;
+  const drainRate = (pendingAtEnd - statuses.pending) / drainSeconds;
   const runUploads = traffic.uploads.size - warmUploads;
   console.log(
     `${runUploads} uploads during the run (+${warmUploads} warm-up), ${traffic.deleted.size} deleted;` +
@@ -232,6 +234,10 @@ try {
       ` ${statuses.missing} missing; ${drained ? 'drained' : 'NOT drained'} in ${drainSeconds.toFixed(0)} s`,
   );
   for (const [error, n] of statuses.errors) console.log(`  failed ×${n}: ${error}`);
+  // What the queue can absorb: uploads the run made per second against images settled per second.
+  console.log(
+    `uploads made ${round1(runUploads / elapsed)}/s during the run; settled ${round1(drainRate)}/s while draining`,
+  );
   const orphans = orphanBlobs(dataDir, traffic);
   console.log(`files kept of deleted images (a PUT after the DELETE, say): ${orphans}`);
   // A WAL that only grows would mean checkpoints never get a moment between readers.
@@ -272,6 +278,7 @@ try {
       uploads: { run: runUploads, warmUp: warmUploads, deleted: traffic.deleted.size },
       drain: {
         seconds: round1(drainSeconds),
+        settledPerSecond: round1(drainRate),
         ...statuses,
         errors: Object.fromEntries(statuses.errors),
       },
