@@ -239,7 +239,10 @@ try {
     `uploads made ${round1(runUploads / elapsed)}/s during the run; settled ${round1(drainRate)}/s while draining`,
   );
   const orphans = orphanBlobs(dataDir, traffic);
-  console.log(`files kept of deleted images (a PUT after the DELETE, say): ${orphans}`);
+  console.log(
+    `files kept of deleted images (a PUT after the DELETE, say): ${orphans}` +
+      (drained ? '' : ' (not final: the queued jobs of a PUT after a DELETE remove its file)'),
+  );
   // A WAL that only grows would mean checkpoints never get a moment between readers.
   const fileMiB = (name: string) =>
     existsSync(join(dataDir, name)) ? round1(statSync(join(dataDir, name)).size / 2 ** 20) : 0;
