@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeResults } from './support/results.js';
 // @ts-expect-error -- a plain .mjs module without type declarations
 import { awsShapedEnv, healthEvent, skippedUploadEvent } from '../scripts/lambda-fixtures.mjs';
 
@@ -86,6 +87,13 @@ for (const name of ['api: GET /health', 'onUpload: one event']) {
   console.log(`${name} loads ${files.length} files, ${kib(sizeOf(files))}: ${named}`);
 }
 const chunks = readdirSync(join(dir, 'chunks')).filter((f) => f.endsWith('.mjs'));
+const chunkBytes = sizeOf(chunks.map((c) => `chunks/${c}`));
 console.log(
-  `bundle: index.mjs ${kib(statSync(bundle).size)}; ${chunks.length} lazy chunks ${kib(sizeOf(chunks.map((c) => `chunks/${c}`)))}`,
+  `bundle: index.mjs ${kib(statSync(bundle).size)}; ${chunks.length} lazy chunks ${kib(chunkBytes)}`,
 );
+const file = await writeResults('coldStart', {
+  samples,
+  starts: rows,
+  bundle: { indexBytes: statSync(bundle).size, lazyChunks: chunks.length, chunkBytes },
+});
+console.log(`written to ${file} under "coldStart"`);

@@ -9,12 +9,12 @@
 //                TEXT (e.g. --only=tags=person, to profile one route), writes nothing
 // Any non-2xx or connection error makes the run worthless: it is printed and the exit code is 1.
 import autocannon from 'autocannon';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { format, resolveConfig } from 'prettier';
 import { seedImages } from './support/http-seed.js';
 import { cpuSeconds, freePort, startNode, type NodeServer } from './support/processes.js';
+import { writeResults } from './support/results.js';
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
@@ -31,7 +31,6 @@ if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a
 const only = option('only');
 const imageCount = 100; // every image has `person`: the page of 20 is full, with a next page
 const credentials = { username: 'bench', password: 'benchmark-password' };
-const resultsFile = join(import.meta.dirname, 'results.json');
 
 async function getJson(url: string, headers: Record<string, string>): Promise<unknown> {
   const response = await fetch(url, { headers });
@@ -198,22 +197,12 @@ try {
     console.error('\n!!! non-2xx responses or errors during the runs: results NOT written !!!');
     process.exitCode = 1;
   } else if (!smoke && profileDir === undefined && only === undefined && ratio !== undefined) {
-    const previous: unknown = existsSync(resultsFile)
-      ? JSON.parse(readFileSync(resultsFile, 'utf8'))
-      : {};
-    const http = {
-      date: new Date().toISOString(),
-      machine: `${cpus().length} cores ${cpus()[0]?.model}, shared; node ${process.version}`,
+    const file = await writeResults('http', {
       settings: { secondsPerRun: seconds, warmUpSeconds, rounds, connections, imageCount },
       routes: rows,
       goal: { pageOf20VsBare: ratio, target: 0.6, met: ratio >= 0.6 },
-    };
-    const text = JSON.stringify({ ...(previous as object), http });
-    writeFileSync(
-      resultsFile,
-      await format(text, { ...(await resolveConfig(resultsFile)), parser: 'json' }),
-    );
-    console.log(`written to ${resultsFile} under "http"`);
+    });
+    console.log(`written to ${file} under "http"`);
   }
 } finally {
   for (const server of servers.reverse()) await server.stop();

@@ -17,11 +17,12 @@
 // Goals: every query's p50 at the largest size within 2× its p50 at the smallest; tag counts for
 // an owner with 10k images (every owner at 1M) under 20 ms at p99.
 // Run: npm run bench:scale [sizes, e.g. 2k or 10k,100k,1M]   (or SCALE_SIZES; SCALE_SAMPLES=200)
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SqliteImageCatalog } from '../src/catalog/sqlite.js';
 import { openDatabase, type Db } from '../src/db/database.js';
+import { writeResults } from './support/results.js';
 import { COCO_LABELS, seedCatalog, seededRng, uuid } from './support/scale-seed.js';
 
 const OWNERS = 100;
@@ -166,7 +167,7 @@ interface Stat {
   items: number;
 }
 
-function report(results: Results): void {
+async function report(results: Results): Promise<void> {
   const stat = ({ ms: t, items }: Samples): Stat => ({
     p50: ms(quantile(t, 0.5)),
     p99: ms(quantile(t, 0.99)),
@@ -246,14 +247,7 @@ function report(results: Results): void {
       ` (goal < ${HEAVY_GOAL_MS} ms for ${HEAVY_OWNER_IMAGES}: ${heavyVerdict})`,
   );
 
-  const path = resolve('bench/results.json');
-  const all = (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {}) as Record<
-    string,
-    unknown
-  >;
-  all.scale = {
-    date: new Date().toISOString(),
-    machine: `${cpus().length}× ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
+  const path = await writeResults('scale', {
     owners: OWNERS,
     samples,
     warmupRounds: WARMUP,
@@ -279,8 +273,7 @@ function report(results: Results): void {
       goalMs: HEAVY_GOAL_MS,
       verdict: heavyVerdict,
     },
-  };
-  writeFileSync(path, `${JSON.stringify(all, null, 2)}\n`);
+  });
   console.log(`wrote ${path} (key "scale")`);
 }
 
@@ -288,7 +281,7 @@ const dir = mkdtempSync(join(tmpdir(), 'pixtag-scale-'));
 const subjects: Subject[] = [];
 try {
   for (const size of sizes) subjects.push(await prepare(size));
-  report(await measure());
+  await report(await measure());
 } finally {
   for (const s of subjects) s.db.close();
   rmSync(dir, { recursive: true, force: true });

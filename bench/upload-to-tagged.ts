@@ -1,22 +1,14 @@
 // Time from the end of an upload's PUT to `tagged`, and the server's memory, against the real
 // compiled server (`node dist/server.js`) on a temporary DATA_DIR. The first upload includes the
 // lazy model load; the rest are warm. Prints a table; run with `npm run bench:upload`.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, startNode } from './support/processes.js';
+import { writeResults } from './support/results.js';
 
 const runs = Number(process.argv[2] ?? 10);
 const photo = readFileSync(join(import.meta.dirname, '..', 'test', 'fixtures', 'astronaut.png'));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -27,30 +19,15 @@ function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
 const port = await freePort();
 const api = `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'pixtag-bench-'));
-const server = spawn(process.execPath, ['dist/server.js'], {
-  env: {
-    ...process.env,
-    PORT: String(port),
-    PUBLIC_URL: api,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
+const server = await startNode({
+  script: 'dist/server.js',
+  port,
+  readyPath: '/health',
+  env: { PUBLIC_URL: api, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
 });
 
 try {
-  for (let i = 0; ; i += 1) {
-    if (
-      await fetch(`${api}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (i > 200) throw new Error('the server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const idle = memoryOf(server.pid!);
+  const idle = memoryOf(server.pid);
   const json = { 'Content-Type': 'application/json' };
   const credentials = JSON.stringify({ username: 'bench', password: 'benchmark-password' });
   await fetch(`${api}/signup`, { method: 'POST', headers: json, body: credentials });
@@ -90,19 +67,21 @@ try {
     }
     times.push(performance.now() - started);
   }
-  const loaded = memoryOf(server.pid!);
+  const loaded = memoryOf(server.pid);
   const warm = times.slice(1).sort((a, b) => a - b);
   const median = warm[Math.floor(warm.length / 2)] ?? Number.NaN;
-  console.table({
+  const table = {
     'first upload → tagged (model load included), ms': Math.round(times[0]!),
     [`warm upload → tagged, median of ${warm.length}, ms`]: Math.round(median),
     'warm upload → tagged, best, ms': Math.round(warm[0] ?? Number.NaN),
     'server RSS before any upload, MiB': Math.round(idle.rssMiB),
     'server RSS with the model loaded, MiB': Math.round(loaded.rssMiB),
     'server peak RSS, MiB': Math.round(loaded.peakMiB),
-  });
+  };
+  console.table(table);
+  const file = await writeResults('uploadToTagged', { runs, figures: table });
+  console.log(`written to ${file} under "uploadToTagged"`);
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
+  await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

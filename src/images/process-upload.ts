@@ -53,7 +53,12 @@ export async function processUpload(
   if (!parsed) return { outcome: 'skipped', reason: 'not an image key' };
   const { ownerId, imageId } = parsed;
   const image = await ctx.catalog.get(ownerId, imageId);
-  if (!image) return { outcome: 'skipped', reason: 'no such image (deleted?)' };
+  if (!image) {
+    // Deleted, and the bytes came after the DELETE (the signed URL was still valid): nothing
+    // would ever list or remove them, so they go now.
+    await ctx.blobs.remove(key);
+    return { outcome: 'skipped', reason: 'no such image (deleted?)' };
+  }
   if (image.status !== 'pending') return { outcome: 'skipped', reason: `already ${image.status}` };
 
   const fail = async (error: string): Promise<ProcessOutcome> => {
@@ -90,6 +95,11 @@ export async function processUpload(
     // tagged image always has its thumbnail.
     const thumbnail = await makeThumbnail(bytes);
     await ctx.blobs.put(thumbnailKey(ownerId, imageId), thumbnail, THUMBNAIL_TYPE);
+    // A DELETE that ran meanwhile found no thumbnail to remove; any later one will find it.
+    if (!(await ctx.catalog.get(ownerId, imageId))) {
+      await ctx.blobs.remove(thumbnailKey(ownerId, imageId));
+      return { outcome: 'skipped', reason: 'deleted while it was processed' };
+    }
     const tagger = await ctx.tagger();
     const found = await tagger.tag(bytes, actual);
     const tags = keepTags(found, {

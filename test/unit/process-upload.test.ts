@@ -9,13 +9,14 @@ import type { ImageRecord, Tag } from '../../src/catalog/image-catalog.js';
 import { SqliteImageCatalog } from '../../src/catalog/sqlite.js';
 import { openDatabase } from '../../src/db/database.js';
 import { TransientError } from '../../src/errors.js';
+import { deleteImage } from '../../src/images/change-images.js';
 import {
   processUpload,
   TAGGER_UNAVAILABLE,
   type ProcessingContext,
 } from '../../src/images/process-upload.js';
 import { createLogger } from '../../src/logger.js';
-import { objectKey } from '../../src/storage/blob-store.js';
+import { BlobNotFoundError, objectKey, thumbnailKey } from '../../src/storage/blob-store.js';
 import { LocalBlobStore } from '../../src/storage/local.js';
 import type { Tagger } from '../../src/tagging/tagger.js';
 import { fixture } from '../support/local-app.js';
@@ -140,5 +141,24 @@ describe('processUpload', () => {
         finalAttempt: false,
       }),
     ).toMatchObject({ outcome: 'skipped' });
+  });
+
+  it('when the image is deleted before its thumbnail is stored, then no thumbnail is left and it is not tagged', async () => {
+    const t = await setup(async () => [{ name: 'person', confidence: 0.9 }]);
+    await t.store(fixture('astronaut.png'));
+    const { ownerId, id } = await t.get();
+    // The DELETE completes while the thumbnail is being made: it finds no thumbnail to remove.
+    const put = t.ctx.blobs.put.bind(t.ctx.blobs);
+    t.ctx.blobs.put = async (...args) => {
+      await deleteImage(t.ctx, ownerId, id);
+      return put(...args);
+    };
+    expect(await processUpload(t.ctx, t.key, { finalAttempt: false })).toMatchObject({
+      outcome: 'skipped',
+    });
+    await expect(t.ctx.blobs.read(thumbnailKey(ownerId, id), 1 << 20)).rejects.toBeInstanceOf(
+      BlobNotFoundError,
+    );
+    expect(t.calls.tag).toBe(0);
   });
 });
