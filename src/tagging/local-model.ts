@@ -333,7 +333,11 @@ export class LocalModelTagger implements Tagger {
   async tag(image: Buffer, _contentType: string): Promise<Tag[]> {
     // Decoding runs outside the queue: sharp has its own threads, and a file that is not an
     // image is refused without loading the model.
-    const decoded = await decodeForModel(image, this.#options.maxSide);
+    return this.tagPixels(await decodeForModel(image, this.#options.maxSide));
+  }
+
+  /** Tags an image already decoded by decodeForModel (a tagging thread gets it that way). */
+  async tagPixels(decoded: DecodedImage): Promise<Tag[]> {
     return serial(async () => detect(await ensureEngine(this.#options), decoded, this.#options));
   }
 
