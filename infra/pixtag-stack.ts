@@ -23,8 +23,10 @@ import { addProblemGatewayResponses } from './gateway-responses.js';
 
 export const DEFAULT_BUNDLE_DIR = fileURLToPath(new URL('../dist/lambda', import.meta.url));
 
-/** Object keys are u/<owner id>/<image id>: the functions touch nothing else in the bucket. */
+/** Object keys are u/<owner id>/<image id>: the functions touch nothing else in the bucket… */
 export const IMAGE_PREFIX = 'u/';
+/** …but the thumbnails onUpload makes, t/<owner id>/<image id>.webp (no upload event for them). */
+export const THUMBNAIL_PREFIX = 't/';
 
 /** The handlers the stack names, each an export of the bundle's index.mjs. */
 export const HANDLERS = {
@@ -230,12 +232,17 @@ export class PixtagStack extends Stack {
 
     // Least privilege, statement by statement: the grant helpers add actions nobody here uses.
     const images = this.bucket.arnForObjects(`${IMAGE_PREFIX}*`);
+    const thumbnails = this.bucket.arnForObjects(`${THUMBNAIL_PREFIX}*`);
     const domainResources = [this.domain.domainArn, `${this.domain.domainArn}/*`];
     apiRole.addToPrincipalPolicy(
+      // Presigned upload PUTs are signed with the api role: for images only, never thumbnails.
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [images] }),
+    );
+    apiRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        // Presigned PUT and GET are signed with the api role, and delete removes the object.
-        actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
-        resources: [images],
+        // Presigned GETs of images and thumbnails; delete removes both.
+        actions: ['s3:GetObject', 's3:DeleteObject'],
+        resources: [images, thumbnails],
       }),
     );
     apiRole.addToPrincipalPolicy(
@@ -251,6 +258,9 @@ export class PixtagStack extends Stack {
 
     onUploadRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [images] }),
+    );
+    onUploadRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [thumbnails] }),
     );
     onUploadRole.addToPrincipalPolicy(
       // Without it S3 answers a missing key with 403 instead of NoSuchKey, and an image deleted

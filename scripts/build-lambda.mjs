@@ -1,10 +1,13 @@
 // Bundles src/lambda.ts into dist/lambda/index.mjs (ESM, Node 22, code splitting): the one bundle
 // both functions run from. Splitting keeps the Clarifai client, the S3 SDK and OpenSearch in chunks
-// of their own that load only when used. The local-only native packages (better-sqlite3, sharp,
-// the local model) are never imported on Lambda (adapters.ts imports adapters lazily), so they
-// stay out of the bundle.
+// of their own that load only when used. The local-only native packages (better-sqlite3, the
+// local model) are never imported on Lambda (adapters.ts imports adapters lazily), so they stay
+// out of the bundle. sharp (thumbnails, in onUpload) is native too: it ships beside the bundle in
+// node_modules/, built for the functions' architecture (see installSharp).
 import { build } from 'esbuild';
-import { rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { clarifaiEsbuildOptions } from './clarifai-bundle.mjs';
@@ -46,9 +49,84 @@ const lambdaShims = {
 };
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Builds the bundle into outdir (emptied first); the end-to-end test builds into a temp folder. */
-export async function buildLambda(outdir) {
+/** The functions' architecture, as infra/pixtag-stack.ts declares it (Graviton: cheaper). */
+export const LAMBDA_CPU = 'arm64';
+
+/**
+ * Builds the bundle into outdir (emptied first), with sharp for `cpu` in outdir/node_modules.
+ * The end-to-end test builds into a temp folder for this machine's cpu, to run it here.
+ */
+export async function buildLambda(outdir, { cpu = LAMBDA_CPU } = {}) {
   await rm(outdir, { recursive: true, force: true });
+  const result = await bundle(outdir);
+  await installSharp(join(outdir, 'node_modules'), cpu);
+  return result;
+}
+
+/**
+ * sharp and its dependencies, with the prebuilt libvips for Linux (glibc, as on Lambda's Amazon
+ * Linux 2023) on `cpu`. This machine's own cpu is copied from the project's node_modules; another
+ * is installed once from the npm registry into a cache (sharp's documented cross-install).
+ */
+async function installSharp(target, cpu) {
+  const modules = join(root, 'node_modules');
+  const { version } = JSON.parse(await readFile(join(modules, 'sharp', 'package.json'), 'utf8'));
+  let source = modules;
+  let packages = await dependencyClosure(modules, 'sharp');
+  packages.push(`@img/sharp-linux-${cpu}`, `@img/sharp-libvips-linux-${cpu}`);
+  if (!(process.platform === 'linux' && process.arch === cpu)) {
+    source = join(modules, '.cache', 'pixtag-lambda', `sharp-${version}-linux-${cpu}`);
+    const ready = join(source, `@img/sharp-linux-${cpu}`, 'package.json');
+    if (!(await exists(ready))) {
+      const prefix = join(source, '..', `install-${version}-${cpu}`);
+      await rm(prefix, { recursive: true, force: true });
+      execFileSync(
+        'npm',
+        [
+          'install',
+          '--prefix',
+          prefix,
+          '--no-save',
+          '--no-package-lock',
+          '--no-audit',
+          '--no-fund',
+          '--os=linux',
+          `--cpu=${cpu}`,
+          '--libc=glibc',
+          `sharp@${version}`,
+        ],
+        { stdio: 'inherit' },
+      );
+      await rm(source, { recursive: true, force: true });
+      await cp(join(prefix, 'node_modules'), source, { recursive: true });
+      await rm(prefix, { recursive: true, force: true });
+    }
+    packages = await dependencyClosure(source, 'sharp');
+    packages.push(`@img/sharp-linux-${cpu}`, `@img/sharp-libvips-linux-${cpu}`);
+  }
+  for (const name of packages) {
+    await cp(join(source, name), join(target, name), { recursive: true, dereference: true });
+  }
+}
+
+/** The package and its dependencies, as installed (hoisted) under `modules`. */
+async function dependencyClosure(modules, name, seen = new Set()) {
+  if (seen.has(name)) return [...seen];
+  seen.add(name);
+  const manifest = JSON.parse(await readFile(join(modules, name, 'package.json'), 'utf8'));
+  for (const dependency of Object.keys(manifest.dependencies ?? {})) {
+    await dependencyClosure(modules, dependency, seen);
+  }
+  return [...seen];
+}
+
+const exists = (path) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
+
+function bundle(outdir) {
   return build({
     absWorkingDir: root,
     entryPoints: { index: 'src/lambda.ts' },

@@ -98,6 +98,10 @@ export const Image = z.object({
   taggedAt: z.iso.datetime().optional(),
   error: z.string().optional().meta({ description: 'Why the image failed, for people.' }),
   url: z.url().optional().meta({ description: 'Short-lived download URL.' }),
+  thumbnailUrl: z.url().optional().meta({
+    description:
+      'Short-lived URL of a WebP thumbnail (longest side 320 px, upright); present once tagged.',
+  }),
 });
 
 export const ImagePage = z.object({ items: z.array(Image), nextCursor: z.string().nullable() });

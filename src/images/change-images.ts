@@ -1,6 +1,6 @@
 // DELETE /images/:id and POST /images/:id/retag.
 import { notFound } from '../errors.js';
-import { objectKey } from '../storage/blob-store.js';
+import { objectKey, thumbnailKey } from '../storage/blob-store.js';
 import type { ImagesContext } from './context.js';
 import { toImageView, type ImageView } from './image-view.js';
 import { requireImage } from './read-images.js';
@@ -10,7 +10,7 @@ export async function deleteImage(ctx: ImagesContext, ownerId: string, id: strin
   if (!(await ctx.catalog.remove(ownerId, id))) throw notFound('The image');
   const key = objectKey(ownerId, id);
   await ctx.processing.cancel(key);
-  await ctx.blobs.remove(key);
+  await Promise.all([ctx.blobs.remove(key), ctx.blobs.remove(thumbnailKey(ownerId, id))]);
 }
 
 /** Back to pending, tagged again asynchronously from the stored bytes. */

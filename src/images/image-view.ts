@@ -1,7 +1,8 @@
-// The Image of the HTTP contract, as a client sees it: no owner id, plus a short-lived URL.
+// The Image of the HTTP contract, as a client sees it: no owner id, plus short-lived URLs of the
+// image and (once tagged) of its thumbnail.
 import type { ImageRecord, Tag } from '../catalog/image-catalog.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { objectKey } from '../storage/blob-store.js';
+import { objectKey, thumbnailKey } from '../storage/blob-store.js';
 
 export interface ImageView {
   id: string;
@@ -14,6 +15,7 @@ export interface ImageView {
   taggedAt?: string;
   error?: string;
   url?: string;
+  thumbnailUrl?: string;
 }
 
 export async function toImageView(image: ImageRecord, blobs: BlobStore): Promise<ImageView> {
@@ -29,5 +31,9 @@ export async function toImageView(image: ImageRecord, blobs: BlobStore): Promise
   if (image.taggedAt) view.taggedAt = image.taggedAt;
   if (image.error) view.error = image.error;
   view.url = await blobs.createDownloadUrl(objectKey(image.ownerId, image.id));
+  // processUpload stores the thumbnail before it marks the image tagged.
+  if (image.status === 'tagged') {
+    view.thumbnailUrl = await blobs.createDownloadUrl(thumbnailKey(image.ownerId, image.id));
+  }
   return view;
 }

@@ -4,10 +4,16 @@
 // delivery costs one catalog read and never a second set of tags.
 import { TransientError, UnprocessableImageError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { BlobNotFoundError, BlobTooLargeError, parseObjectKey } from '../storage/blob-store.js';
+import {
+  BlobNotFoundError,
+  BlobTooLargeError,
+  parseObjectKey,
+  thumbnailKey,
+} from '../storage/blob-store.js';
 import { keepTags } from '../tagging/keep-tags.js';
 import type { Tagger } from '../tagging/tagger.js';
 import { uploadDeadline, type ImagesContext } from './context.js';
+import { makeThumbnail, THUMBNAIL_TYPE } from './make-thumbnail.js';
 import { describeImageType, sniffImageType } from './sniff-image-type.js';
 
 export interface ProcessingContext extends ImagesContext {
@@ -80,6 +86,10 @@ export async function processUpload(
     }
 
     const started = performance.now();
+    // Before tagging: bytes that cannot be decoded fail here, without a call to the tagger, and a
+    // tagged image always has its thumbnail.
+    const thumbnail = await makeThumbnail(bytes);
+    await ctx.blobs.put(thumbnailKey(ownerId, imageId), thumbnail, THUMBNAIL_TYPE);
     const tagger = await ctx.tagger();
     const found = await tagger.tag(bytes, actual);
     const tags = keepTags(found, {

@@ -1,5 +1,5 @@
 // The BlobStore port: where image bytes live. Adapters: local.ts (files under DATA_DIR, signed
-// URLs served by this app) and, later, s3.ts. Both pass test/contract/blob-store.contract.ts.
+// URLs served by this app) and s3.ts. Both pass test/contract/blob-store.contract.ts.
 
 export interface UploadSpec {
   contentType: string;
@@ -21,6 +21,8 @@ export interface BlobStore {
   createDownloadUrl(key: string): Promise<string>;
   /** The object's bytes; throws BlobNotFoundError when absent, BlobTooLargeError past maxBytes. */
   read(key: string, maxBytes: number): Promise<Buffer>;
+  /** Stores bytes the app made itself (a thumbnail), replacing any object at the key. */
+  put(key: string, bytes: Buffer, contentType: string): Promise<void>;
   /** Removes the object; removing an absent object is not an error. */
   remove(key: string): Promise<void>;
 }
@@ -45,6 +47,14 @@ export class BlobTooLargeError extends Error {
 /** Object keys are u/<owner id>/<image id>. */
 export function objectKey(ownerId: string, imageId: string): string {
   return `u/${ownerId}/${imageId}`;
+}
+
+/**
+ * Thumbnails are t/<owner id>/<image id>.webp: outside u/, so storing one is never taken for an
+ * upload (S3 notifies onUpload for u/ only) and a grant can name each prefix on its own.
+ */
+export function thumbnailKey(ownerId: string, imageId: string): string {
+  return `t/${ownerId}/${imageId}.webp`;
 }
 
 const KEY = /^u\/([A-Za-z0-9._-]{1,128})\/([A-Za-z0-9-]{1,64})$/;

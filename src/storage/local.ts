@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError, forbidden } from '../errors.js';
 import type { BlobStore, SignedRequest, UploadSpec } from './blob-store.js';
@@ -79,6 +79,10 @@ export class LocalBlobStore implements BlobStore {
     } finally {
       await handle.close();
     }
+  }
+
+  async put(key: string, bytes: Buffer): Promise<void> {
+    await this.write(key, Readable.from([bytes]), bytes.length);
   }
 
   async remove(key: string): Promise<void> {

@@ -1,5 +1,5 @@
 // BlobStore on S3. Uploads and downloads go straight between the client and S3 through presigned
-// URLs; the app itself only reads an object to tag it and deletes it. The one module that imports
+// URLs; the app itself only reads an object to tag it, stores its thumbnail, and deletes both. The one module that imports
 // the S3 SDK: everything above sees BlobStore, BlobNotFoundError, BlobTooLargeError,
 // TransientError or a plain Error, never an SDK error name.
 import type { Readable } from 'node:stream';
@@ -109,6 +109,19 @@ export class S3BlobStore implements BlobStore {
       }
       return Buffer.concat(chunks, total);
     });
+  }
+
+  async put(key: string, bytes: Buffer, contentType: string): Promise<void> {
+    await this.call('put', key, () =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: bytes,
+          ContentType: contentType,
+        }),
+      ),
+    );
   }
 
   async remove(key: string): Promise<void> {

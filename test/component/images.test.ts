@@ -51,6 +51,10 @@ describe('images, tagging and tags', () => {
     const download = await app.http.get(pathOf(image.url as string)).expect(200);
     expect(download.headers['content-type']).toBe('image/png');
     expect(Buffer.compare(download.body as Buffer, bytes)).toBe(0);
+    // The thumbnail URL serves a small WebP of it.
+    const thumbnail = await app.http.get(pathOf(image.thumbnailUrl as string)).expect(200);
+    expect(thumbnail.headers['content-type']).toBe('image/webp');
+    expect((thumbnail.body as Buffer).length).toBeLessThan(bytes.length);
   });
 
   it('when images carry different tags, then one tag and the AND of two find the right ones', async () => {
@@ -153,6 +157,7 @@ describe('images, tagging and tags', () => {
     await app.http.get(`/images/${id}`).set(auth).expect(404);
     expect(existsSync(file)).toBe(false);
     await app.http.get(pathOf(image.url as string)).expect(404);
+    await app.http.get(pathOf(image.thumbnailUrl as string)).expect(404);
     const list = await app.http.get('/images').set(auth).expect(200);
     expect(list.body.items).toEqual([]);
     const counts = await app.http.get('/tags').set(auth).expect(200);

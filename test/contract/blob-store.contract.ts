@@ -10,6 +10,7 @@ import {
   BlobTooLargeError,
   objectKey,
   parseObjectKey,
+  thumbnailKey,
 } from '../../src/storage/blob-store.js';
 
 export interface BlobStoreHarness {
@@ -156,6 +157,22 @@ export function blobStoreContract(name: string, setup: () => Promise<BlobStoreHa
       const second = randomBytes(200);
       await upload(key, second);
       expect((await harness.store.read(key, 1000)).equals(second)).toBe(true);
+    });
+
+    it('when the app puts bytes itself, then read and the download URL return them', async () => {
+      const owner = `owner-${randomUUID().slice(0, 8)}`;
+      const key = thumbnailKey(owner, randomUUID());
+      const bytes = randomBytes(2048);
+      await harness.store.put(key, bytes, 'image/webp');
+      expect((await harness.store.read(key, 10_000)).equals(bytes)).toBe(true);
+      const response = await fetch(await harness.store.createDownloadUrl(key));
+      expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true);
+      // Put again replaces; remove removes.
+      const second = randomBytes(10);
+      await harness.store.put(key, second, 'image/webp');
+      expect((await harness.store.read(key, 10_000)).equals(second)).toBe(true);
+      await harness.store.remove(key);
+      expect(await readFailure(harness.store, key, 10_000)).toBeInstanceOf(BlobNotFoundError);
     });
 
     it('when keys have the u/<owner>/<image> shape, then each round-trips to its own object', async () => {

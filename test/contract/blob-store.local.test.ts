@@ -22,6 +22,7 @@ import {
   readFailure,
   type BlobStoreHarness,
 } from './blob-store.contract.js';
+import { thumbnailSuite } from './thumbnail.suite.js';
 
 const UPLOAD_TTL_SECONDS = 900;
 
@@ -62,6 +63,7 @@ async function setupLocal(): Promise<BlobStoreHarness & { store: LocalBlobStore 
 }
 
 blobStoreContract('local files', setupLocal);
+thumbnailSuite('local files', setupLocal);
 
 describe('LocalBlobStore signed URLs over HTTP', () => {
   let harness: Awaited<ReturnType<typeof setupLocal>>;

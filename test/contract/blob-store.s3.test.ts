@@ -13,7 +13,13 @@ import { BlobNotFoundError, BlobTooLargeError, objectKey } from '../../src/stora
 import { S3BlobStore } from '../../src/storage/s3.js';
 import { eventually } from '../support/eventually.js';
 import { startS3rver, type S3rver } from '../support/s3rver.js';
-import { blobStoreContract, putOverHttp, readFailure } from './blob-store.contract.js';
+import {
+  blobStoreContract,
+  putOverHttp,
+  readFailure,
+  type BlobStoreHarness,
+} from './blob-store.contract.js';
+import { thumbnailSuite } from './thumbnail.suite.js';
 
 const UPLOAD_TTL_SECONDS = 900;
 const DOWNLOAD_TTL_SECONDS = 120;
@@ -21,7 +27,7 @@ const BUCKET = 'pixtag-test';
 
 // Built as the composition root builds it (no injected client, credentials from the
 // environment), so the client options themselves are under test.
-blobStoreContract('S3 via s3rver', async () => {
+async function setupS3rver(): Promise<BlobStoreHarness> {
   const s3 = await startS3rver({ bucket: BUCKET });
   vi.stubEnv('AWS_ACCESS_KEY_ID', s3.credentials.accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', s3.credentials.secretAccessKey);
@@ -42,7 +48,10 @@ blobStoreContract('S3 via s3rver', async () => {
       await s3.stop();
     },
   };
-});
+}
+
+blobStoreContract('S3 via s3rver', setupS3rver);
+thumbnailSuite('S3 via s3rver', setupS3rver);
 
 describe('S3BlobStore against s3rver', () => {
   let s3: S3rver;

@@ -34,7 +34,7 @@ describe('pixtag on AWS, end to end', () => {
 
   beforeAll(async () => {
     bundleDir = mkdtempSync(join(tmpdir(), 'pixtag-bundle-'));
-    await buildLambda(bundleDir);
+    await buildLambda(bundleDir, { cpu: process.arch });
     stands = await startAwsStandIns();
     Object.assign(process.env, stands.env);
     bundle = (await import(pathToFileURL(join(bundleDir, 'index.mjs')).href)) as Bundle;
@@ -78,6 +78,12 @@ describe('pixtag on AWS, end to end', () => {
     });
     expect(tagged.tags.map((t: { name: string }) => t.name)).toContain('person');
     await Promise.all(onUploadRuns);
+    // onUpload made the thumbnail with the sharp shipped beside the bundle, into the bucket.
+    expect(tagged.thumbnailUrl).toContain(`${stands.s3.endpoint}/`);
+    const thumbnail = await fetch(tagged.thumbnailUrl);
+    expect(thumbnail.status).toBe(200);
+    const webp = Buffer.from(await thumbnail.arrayBuffer());
+    expect(webp.subarray(8, 12).toString('latin1')).toBe('WEBP');
 
     const tags = await call({ method: 'GET', path: '/tags', headers: auth });
     expect(tags.status).toBe(200);
