@@ -3,7 +3,7 @@
 // temporary DATA_DIR. One tagging thread (TAG_WORKERS=1) against the pool (TAG_WORKERS=N, one job
 // per thread), alternately in the same run: single, pool, single, pool, so both see the same noisy
 // machine. Reports images/s, p50/p90 of processUpload, process CPU per image, the RSS each model
-// thread adds, and how an image's time splits between decoding (sharp) and the model.
+// thread adds, and how an image's CPU time splits between sharp (thumbnail, decoding) and the model.
 // Run: npm run bench:tagging [images per batch, default 30] [--pool N (default: cores)]
 //   --smoke  2 images a batch, one round, writes nothing (for CI)
 import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { format, resolveConfig } from 'prettier';
 import { buildAdapters, processingContext, type Adapters } from '../src/adapters.js';
 import { loadConfig } from '../src/config.js';
 import { newImageId } from '../src/images/image-id.js';
+import { makeThumbnail } from '../src/images/make-thumbnail.js';
 import { processUpload } from '../src/images/process-upload.js';
 import { startWorker, type Worker } from '../src/jobs/worker.js';
 import { createLogger } from '../src/logger.js';
@@ -154,18 +155,15 @@ const percentile = (values: number[], p: number) => {
 };
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
-/** Decoding alone (sharp, this thread), per photo, against the model's share of a tag. */
-async function decodeMs(): Promise<number> {
-  const times: number[] = [];
-  for (let r = 0; r < 3; r += 1) {
-    for (const photo of PHOTOS) {
-      const started = performance.now();
-      await decodeForModel(photo.bytes);
-      times.push(performance.now() - started);
-    }
-  }
-  return percentile(times, 50);
+/** CPU ms per photo of one sharp step alone (sharp works on its own threads: CPU, not wall time). */
+async function sharpCpuMs(step: (bytes: Buffer) => Promise<unknown>): Promise<number> {
+  const rounds = 3;
+  const cpu = process.cpuUsage();
+  for (let r = 0; r < rounds; r += 1) for (const photo of PHOTOS) await step(photo.bytes);
+  const { user, system } = process.cpuUsage(cpu);
+  return (user + system) / 1000 / (rounds * PHOTOS.length);
 }
+const decodeStep = (bytes: Buffer) => decodeForModel(bytes);
 
 const subjects: Subject[] = [];
 try {
@@ -179,7 +177,8 @@ try {
   );
 
   // Warm-up: threads start and load their models; RSS is read as each one comes in.
-  await decodeMs();
+  await sharpCpuMs(decodeStep);
+  await sharpCpuMs(makeThumbnail);
   const rssBefore = rssMiB();
   await batch(single, PHOTOS.length, false);
   const rssOne = rssMiB();
@@ -197,7 +196,8 @@ try {
       );
     }
   }
-  const decode = await decodeMs();
+  const decode = await sharpCpuMs(decodeStep);
+  const thumbnail = await sharpCpuMs(makeThumbnail);
 
   const rows = Object.fromEntries(
     subjects.map((s) => [
@@ -220,10 +220,11 @@ try {
   const cpuSingle = mean(single.cpuMsPerImage);
   const split = {
     cpuMs: Math.round(cpuSingle),
-    decodeMs: round1(decode),
-    modelAndRestMs: Math.round(cpuSingle - decode),
-    decodeShare: round1((100 * decode) / cpuSingle),
+    thumbnailMs: round1(thumbnail),
+    decodeForModelMs: round1(decode),
+    modelAndRestMs: Math.round(cpuSingle - decode - thumbnail),
   };
+  const share = (ms: number) => `${Math.round((100 * ms) / cpuSingle)}%`;
   // With no one else on the machine, each core could give 1000 / (CPU ms per image) images/s.
   const capacity = (cpus().length * 1000) / mean(pool.cpuMsPerImage);
   console.log(`pool / 1 thread: ${ratio.toFixed(2)}×`);
@@ -231,7 +232,9 @@ try {
     `RSS: ${Math.round(firstThreadMiB)} MiB for the first thread, ${Math.round(perThreadMiB)} MiB per pool thread`,
   );
   console.log(
-    `per image, 1 thread: ${split.cpuMs} CPU ms, of which decoding with sharp ${split.decodeMs} ms (${split.decodeShare}%), the model and the rest ${split.modelAndRestMs} ms`,
+    `per image, 1 thread: ${split.cpuMs} CPU ms: thumbnail (sharp) ${split.thumbnailMs} ms ${share(thumbnail)}, ` +
+      `decoding for the model (sharp) ${split.decodeForModelMs} ms ${share(decode)}, ` +
+      `the model and the rest ${split.modelAndRestMs} ms ${share(split.modelAndRestMs)}`,
   );
   console.log(
     `pool: ${round1(poolRate)} images/s (goal ≥ 6: ${poolRate >= 6 ? 'met' : 'MISSED'}); ` +
