@@ -71,7 +71,7 @@ const Environment = z.object({
     .max(1, 'must be a number from 0 to 1')
     .optional(),
   TAG_MAX: integer(1, 100).default(10),
-  // Each thread holds its own model (about 100 MiB): 64 is far past any useful core count.
+  // Each thread holds its own model (about 150 MiB of RSS): 64 is far past any useful core count.
   TAG_WORKERS: integer(1, 64).optional(),
   // 5 GiB: the largest object one S3 PUT accepts.
   MAX_UPLOAD_BYTES: integer(1, 5 * 1024 ** 3).default(10 * 1024 * 1024),
