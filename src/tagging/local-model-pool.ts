@@ -1,8 +1,8 @@
 // The local model on a pool of worker threads, behind the same Tagger port as the in-process
 // LocalModelTagger. Inference is single-threaded wasm and takes hundreds of ms an image: in the
 // main thread it would stall every HTTP request meanwhile, and one model can use only one core.
-// Each thread holds its own model (about 0.5 s to load, about 150 MiB of RSS); threads start one by one as
-// images arrive, up to `size`, so the API never pays and an idle server holds no model at all.
+// Each thread holds its own model (about 0.5 s to load, about 150 MiB of RSS); threads start one
+// by one as images arrive, up to `size`, so the API never pays and an idle server holds no model.
 import { Worker } from 'node:worker_threads';
 import type { Tag } from '../catalog/image-catalog.js';
 import { TransientError } from '../errors.js';
