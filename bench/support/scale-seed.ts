@@ -1,10 +1,9 @@
-// Bulk seeder for bench/scale.ts: writes images and image_tags straight into a fresh SQLite file
-// with the catalog's own INSERT statements, in large transactions with journaling and fsync off
-// (catalog.insert one image at a time takes about 2 min per 300k). tag_counts is not written
-// here: the image_tags insert trigger of the migrations keeps it, exactly as in production.
+// Bulk seeder for bench/scale.ts: writes images straight into a fresh SQLite file with the
+// catalog's own INSERT statement, in large transactions with journaling and fsync off. image_tags
+// and tag_counts are not written here: the schema's triggers keep them, exactly as in production.
 // The file is closed after; the benchmark reopens it with openDatabase's production pragmas.
 import Database from 'better-sqlite3';
-import { CATALOG_SQL } from '../../src/catalog/sqlite.js';
+import { CATALOG_SQL, encodeTags } from '../../src/catalog/sqlite.js';
 import { migrate } from '../../src/db/database.js';
 
 /** The 80 COCO labels of the local model, most common first (the Zipf rank). */
@@ -64,6 +63,17 @@ export function zipf(rng: Rng): () => string {
   };
 }
 
+/** A UUIDv7 for a creation time, as the app's newImageId makes them (time-ordered ids). */
+export function uuidV7(rng: Rng, ms: number): string {
+  const hex = (digits: number) =>
+    Math.floor(rng() * 16 ** digits)
+      .toString(16)
+      .padStart(digits, '0');
+  const time = ms.toString(16).padStart(12, '0');
+  const variant = '89ab'[Math.floor(rng() * 4)]!;
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${hex(3)}-${variant}${hex(3)}-${hex(6)}${hex(6)}`;
+}
+
 export interface SeedPlan {
   images: number;
   owners: string[];
@@ -87,39 +97,41 @@ export function seedCatalog(file: string, plan: SeedPlan): void {
       throw new Error('SQLite refused journal_mode = OFF.');
     }
     db.pragma('synchronous = OFF');
-    db.pragma('cache_size = -1000000'); // 1 GB: the random-UUID B-trees stay in memory
-    // Each tag insert fires the tag_counts trigger, so SQLite opens a statement journal for it;
-    // in a temp file that alone doubles the seeding time.
+    db.pragma('cache_size = -1000000'); // 1 GB: the B-trees being appended to stay in memory
+    // Each insert fires the image_tags and tag_counts triggers, so SQLite opens a statement
+    // journal for it; in a temp file that alone doubles the seeding time.
     db.pragma('temp_store = MEMORY');
     migrate(db);
+    // The catalog's own INSERT: its triggers write image_tags and tag_counts, as in production.
+    const addOwner = db.prepare(CATALOG_SQL.addOwner);
+    for (const owner of plan.owners) addOwner.run({ owner });
     const insertImage = db.prepare(CATALOG_SQL.insertImage);
-    const insertTag = db.prepare(CATALOG_SQL.insertTag);
     const label = zipf(plan.rng);
     const batch = db.transaction((from: number, to: number) => {
       for (let i = from; i < to; i += 1) {
-        const id = uuid(plan.rng);
-        const owner = plan.owners[i % plan.owners.length]!;
-        const createdAt = new Date(START + i * 1000).toISOString();
+        const ms = START + i * 1000;
         const tagged = i % 50 !== 49;
+        const names = new Set<string>();
+        if (tagged) {
+          const count = 1 + Math.floor(plan.rng() * 6);
+          while (names.size < count) names.add(label());
+        }
+        const tags = [...names].map((name) => ({
+          name,
+          confidence: Math.round((0.5 + plan.rng() * 0.5) * 1000) / 1000,
+        }));
         insertImage.run({
-          id,
-          owner,
+          id: uuidV7(plan.rng, ms),
+          owner: plan.owners[i % plan.owners.length]!,
           filename: `photo-${i}.jpg`,
           contentType: 'image/jpeg',
           size: 100_000 + Math.floor(plan.rng() * 3_000_000),
           status: tagged ? 'tagged' : 'pending',
-          createdAt,
-          taggedAt: tagged ? new Date(START + i * 1000 + 5000).toISOString() : null,
+          createdAt: new Date(ms).toISOString(),
+          taggedAt: tagged ? new Date(ms + 5000).toISOString() : null,
           error: null,
+          tags: encodeTags(tags),
         });
-        if (!tagged) continue;
-        const count = 1 + Math.floor(plan.rng() * 6);
-        const names = new Set<string>();
-        while (names.size < count) names.add(label());
-        for (const name of names) {
-          const confidence = Math.round((0.5 + plan.rng() * 0.5) * 1000) / 1000;
-          insertTag.run({ id, name, confidence, owner, createdAt });
-        }
       }
     });
     for (let from = 0; from < plan.images; from += BATCH) {

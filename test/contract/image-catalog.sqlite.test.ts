@@ -1,10 +1,11 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_SQL, SqliteImageCatalog } from '../../src/catalog/sqlite.js';
 import type { Db } from '../../src/db/database.js';
-import { openDatabase } from '../../src/db/database.js';
+import { migrate, openDatabase } from '../../src/db/database.js';
 import { migrations } from '../../src/db/migrations.js';
 import { imageCatalogContract } from './image-catalog.contract.js';
 
@@ -43,11 +44,11 @@ const params: Record<string, string | number> = {
   owner: 'owner-1',
   limit: 21,
   tag: 'dog',
-  others: '["cat","car"]',
+  other0: 'cat',
+  other1: 'car',
+  name: 'dog',
   createdAt: '2023-11-14T22:15:00.000Z',
   id: 'image-1-100',
-  ids: '["image-1-1","image-1-2"]',
-  tags: '["dog","cat"]',
 };
 
 function plan(db: Db, sql: string): string[] {
@@ -60,46 +61,85 @@ function plan(db: Db, sql: string): string[] {
     .map((row) => row.detail);
 }
 
+const OWNER_LOOKUP = 'SEARCH owners USING COVERING INDEX sqlite_autoindex_owners_1 (id=?)';
+
+/** The plan's table steps: the owner-number subquery (run once a statement) is checked apart. */
+function tableSteps(steps: string[]): string[] {
+  const lookups = steps.filter((step) => step.startsWith('SEARCH owners'));
+  expect(lookups.every((step) => step === OWNER_LOOKUP)).toBe(true);
+  expect(steps.filter((step) => step.startsWith('SCALAR SUBQUERY'))).toHaveLength(lookups.length);
+  return steps.filter((step) => !/SUBQUERY/.test(step) && !step.startsWith('SEARCH owners'));
+}
+
 describe('SqliteImageCatalog query plans', () => {
-  const reads = [
-    'listAll',
-    'listAllAfter',
-    'listTagged',
-    'listTaggedAfter',
-    'tagsOfImages',
-    'tagCountsOf',
-    'countTags',
-    'getImage',
-  ] as const;
+  const s = CATALOG_SQL;
+  const reads: [string, string][] = [
+    ['listAll', s.listAll],
+    ['listAllAfter', s.listAllAfter],
+    ...[0, 1, 2].flatMap((others): [string, string][] => [
+      [`listTagged(${others})`, s.listTagged(others)],
+      [`listTaggedAfter(${others})`, s.listTaggedAfter(others)],
+    ]),
+    ['tagCount', s.tagCount],
+    ['countTags', s.countTags],
+    ['getImage', s.getImage],
+  ];
 
   for (const analyzed of [false, true]) {
-    for (const name of reads) {
+    for (const [name, sql] of reads) {
       it(`when ${name} runs${analyzed ? ' after ANALYZE' : ''}, then it scans no table and sorts nothing`, async () => {
         const db = await seeded();
         if (analyzed) db.exec('ANALYZE');
-        const steps = plan(db, CATALOG_SQL[name]);
-        // Only the JSON arrays of ids/tags passed in are scanned; every table is searched.
-        expect(steps.filter((s) => s.startsWith('SCAN') && !s.includes('VIRTUAL TABLE'))).toEqual(
-          [],
-        );
-        expect(steps.filter((s) => s.includes('TEMP B-TREE'))).toEqual([]);
+        const steps = plan(db, sql);
+        expect(steps.filter((step) => step.startsWith('SCAN'))).toEqual([]);
+        expect(steps.filter((step) => step.includes('TEMP B-TREE'))).toEqual([]);
         db.close();
       });
     }
   }
 
-  it('when listing by tags, then the driving tag is walked on its index in page order', async () => {
+  it('when listing by tags, then the driving tag is one key range and the others exact-key probes', async () => {
     const db = await seeded();
-    for (const sql of [CATALOG_SQL.listTagged, CATALOG_SQL.listTaggedAfter]) {
-      const steps = plan(db, sql);
-      expect(steps[0]).toMatch(/^SEARCH t USING (COVERING )?INDEX image_tags_by_owner_tag_newest/);
-      expect(steps).toContain('SEARCH i USING PRIMARY KEY (id=?)');
-      expect(steps).toContain('SEARCH o USING PRIMARY KEY (image_id=? AND name=?)');
+    for (const analyzed of [false, true]) {
+      if (analyzed) db.exec('ANALYZE');
+      for (const sql of [s.listTagged(2), s.listTaggedAfter(2)]) {
+        const steps = tableSteps(plan(db, sql));
+        expect(steps[0]).toMatch(/^SEARCH t USING PRIMARY KEY \(owner=\? AND name=\?/);
+        expect(steps.at(-1)).toBe('SEARCH i USING PRIMARY KEY (owner=? AND created_at=?)');
+        for (const [k, probe] of ['o0', 'o1'].entries()) {
+          expect(steps[k + 1]).toBe(
+            `SEARCH ${probe} USING PRIMARY KEY (owner=? AND name=? AND created_at=? AND image_id=?)`,
+          );
+        }
+      }
+      expect(plan(db, s.listTaggedAfter(0))[0]).toContain('(owner=? AND name=? AND created_at<?)');
     }
-    expect(plan(db, CATALOG_SQL.listAllAfter)[0]).toContain(
-      'INDEX images_by_owner_newest (owner_id=? AND created_at<?)',
+    db.close();
+  });
+
+  it('when listing without tags, then a page is one key range of images, newest first', async () => {
+    const db = await seeded();
+    expect(tableSteps(plan(db, s.listAll))).toEqual(['SEARCH i USING PRIMARY KEY (owner=?)']);
+    expect(tableSteps(plan(db, s.listAllAfter))).toEqual([
+      'SEARCH i USING PRIMARY KEY (owner=? AND created_at<?)',
+    ]);
+    expect(plan(db, s.getImage)[0]).toContain('INDEX images_by_id (id=?)');
+    expect(plan(db, s.countTags)[0]).toContain('INDEX tag_counts_by_owner_most_used');
+    db.close();
+  });
+
+  it('when a tagged image is removed or retagged, then its tag rows go by exact key', async () => {
+    // The images_tags_* triggers' DELETE, as SQLite plans it inside the trigger.
+    const db = await seeded();
+    const steps = plan(
+      db,
+      `DELETE FROM image_tags WHERE owner = 2
+         AND name IN (SELECT t.value ->> 0 FROM json_each('[["dog",1],["cat",1]]') t)
+         AND created_at = @createdAt AND image_id = @id`,
     );
-    expect(plan(db, CATALOG_SQL.countTags)[0]).toContain('INDEX tag_counts_by_owner_most_used');
+    expect(steps[0]).toBe(
+      'SEARCH image_tags USING PRIMARY KEY (owner=? AND name=? AND created_at=? AND image_id=?)',
+    );
     db.close();
   });
 });
@@ -128,6 +168,95 @@ describe('SQLite schema migrations', () => {
       expect(await catalog.get('alice', 'image-1')).toMatchObject({ status: 'tagged' });
       expect(await catalog.countTags('alice', 10)).toEqual([{ name: 'dog', count: 1 }]);
       second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when a database of schema v2 is opened, then it migrates in place and keeps every image, tag and count', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pixtag-catalog-'));
+    try {
+      const file = join(dir, 'pixtag.db');
+      // A DATA_DIR from the previous version: schema v2, written with v2's own statements.
+      const old = new Database(file);
+      migrate(old, 2);
+      const image = old.prepare(
+        `INSERT INTO images (id, owner_id, filename, content_type, size, status, created_at,
+           tagged_at, error) VALUES (?, ?, ?, 'image/jpeg', 1, ?, ?, ?, ?)`,
+      );
+      const tag = old.prepare(
+        `INSERT INTO image_tags (image_id, name, confidence, owner_id, created_at)
+         VALUES (?, ?, ?, ?, ?)`,
+      );
+      const t = (s: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
+      image.run('a1', 'alice', 'a1.jpg', 'tagged', t(1), t(2), null);
+      tag.run('a1', 'dog', 0.5, 'alice', t(1));
+      tag.run('a1', 'traffic light', 0.8000000000000002, 'alice', t(1));
+      image.run('a2', 'alice', 'a2.jpg', 'tagged', t(3), t(4), null);
+      tag.run('a2', 'dog', 0.9, 'alice', t(3));
+      image.run('a3', 'alice', 'a3.jpg', 'failed', t(5), null, 'This is not an image.');
+      image.run('b1', 'bob', 'b1.jpg', 'tagged', t(6), t(7), null);
+      tag.run('b1', 'cat', 0.7, 'bob', t(6));
+      // Enough rows that the copied tables span many pages.
+      for (let k = 0; k < 400; k += 1) {
+        image.run(
+          `c${k}`,
+          'carol',
+          `${'long name '.repeat(20)}${k}.jpg`,
+          'tagged',
+          t(k),
+          t(k),
+          null,
+        );
+        tag.run(`c${k}`, 'bus', 0.5, 'carol', t(k));
+      }
+      old
+        .prepare(`INSERT INTO jobs (key, run_after, enqueued_at) VALUES ('u/alice/a4', 1, 1)`)
+        .run();
+      expect(old.pragma('user_version', { simple: true })).toBe(2);
+      old.close();
+
+      const db = openDatabase(file);
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+      // The v2 tables' pages went back to the file system (VACUUM), not left free inside it.
+      expect(db.pragma('freelist_count', { simple: true })).toBe(0);
+      const catalog = new SqliteImageCatalog(db);
+      expect(await catalog.get('alice', 'a1')).toEqual({
+        id: 'a1',
+        ownerId: 'alice',
+        filename: 'a1.jpg',
+        contentType: 'image/jpeg',
+        size: 1,
+        status: 'tagged',
+        tags: [
+          { name: 'traffic light', confidence: 0.8000000000000002 },
+          { name: 'dog', confidence: 0.5 },
+        ],
+        createdAt: t(1),
+        taggedAt: t(2),
+      });
+      expect(await catalog.get('alice', 'a3')).toMatchObject({
+        status: 'failed',
+        tags: [],
+        error: 'This is not an image.',
+      });
+      expect(await catalog.get('alice', 'b1')).toBeUndefined();
+      const ids = async (owner: string, tags: string[]) =>
+        (await catalog.list(owner, { tags, limit: 10 })).items.map((i) => i.id);
+      expect(await ids('alice', [])).toEqual(['a3', 'a2', 'a1']);
+      expect(await ids('alice', ['dog'])).toEqual(['a2', 'a1']);
+      expect(await ids('alice', ['dog', 'traffic light'])).toEqual(['a1']);
+      expect(await ids('bob', ['cat'])).toEqual(['b1']);
+      expect(await catalog.countTags('alice', 10)).toEqual([
+        { name: 'dog', count: 2 },
+        { name: 'traffic light', count: 1 },
+      ]);
+      // The migrated rows keep working: a retag and a removal still keep the counts exact.
+      await catalog.markTagged('alice', 'a2', [{ name: 'cat', confidence: 0.6 }], t(8));
+      await catalog.remove('alice', 'a1');
+      expect(await catalog.countTags('alice', 10)).toEqual([{ name: 'cat', count: 1 }]);
+      expect(db.prepare('SELECT count(*) FROM jobs').pluck().get()).toBe(1);
+      db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
