@@ -147,8 +147,9 @@ async function loadTagger(config: Config): Promise<Tagger> {
     const region = config.storage.kind === 's3' ? config.storage.region : undefined;
     return createClarifaiTagger({ ...config.tagger, ...(region ? { region } : {}) });
   }
-  const { LocalModelTagger } = await import('./tagging/local-model.js');
-  return new LocalModelTagger();
+  // Threads, even one: inference would otherwise block the HTTP event loop for each image.
+  const { LocalModelPool } = await import('./tagging/local-model-pool.js');
+  return new LocalModelPool({ size: config.tagWorkers });
 }
 
 /** What the HTTP use cases run with. */

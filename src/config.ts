@@ -1,5 +1,6 @@
 // The environment, read once and validated. Nothing else in pixtag reads process.env.
 // loadConfig either returns a complete Config or throws one ConfigError naming every bad variable.
+import { availableParallelism } from 'node:os';
 import * as z from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -70,6 +71,8 @@ const Environment = z.object({
     .max(1, 'must be a number from 0 to 1')
     .optional(),
   TAG_MAX: integer(1, 100).default(10),
+  // Each thread holds its own model (about 150 MiB of RSS): 64 is far past any useful core count.
+  TAG_WORKERS: integer(1, 64).optional(),
   // 5 GiB: the largest object one S3 PUT accepts.
   MAX_UPLOAD_BYTES: integer(1, 5 * 1024 ** 3).default(10 * 1024 * 1024),
   // 7 days: the longest lifetime S3 allows a presigned URL.
@@ -117,6 +120,8 @@ export interface Config {
   /** undefined: the tagger's own default. */
   tagMinConfidence: number | undefined;
   tagMax: number;
+  /** Local model: tagging threads, each with its own model; the local worker runs as many jobs. */
+  tagWorkers: number;
   maxUploadBytes: number;
   uploadUrlTtlSeconds: number;
   /** '*' or the list of allowed origins. */
@@ -223,6 +228,7 @@ function toConfig(e: Environment): Config {
     uploadFunctionName: e.UPLOAD_FUNCTION_NAME,
     tagMinConfidence: e.TAG_MIN_CONFIDENCE,
     tagMax: e.TAG_MAX,
+    tagWorkers: e.TAG_WORKERS ?? Math.max(1, availableParallelism()),
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
     uploadUrlTtlSeconds: e.UPLOAD_URL_TTL_SECONDS,
     corsOrigin: e.CORS_ORIGIN === '*' ? '*' : e.CORS_ORIGIN.split(',').map((o) => o.trim()),

@@ -15,7 +15,7 @@ export interface LocalRuntime {
   app: express.Express;
   adapters: Adapters;
   worker: Worker;
-  /** Finishes the running job, then closes the database. */
+  /** Finishes the running jobs, then closes the tagger and the database. */
   close(): Promise<void>;
 }
 
@@ -23,7 +23,10 @@ export interface LocalRuntimeOptions {
   log: Logger;
   /** For tests: wrap the tagger (to simulate an outage, say). */
   tagger?: (real: () => Promise<Tagger>) => () => Promise<Tagger>;
-  worker?: Pick<WorkerOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'leaseMs'>;
+  worker?: Pick<
+    WorkerOptions,
+    'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'leaseMs' | 'concurrency'
+  >;
   signInRateLimit?: AppDeps['signInRateLimit'];
   /** For tests: the built web gallery from another folder than dist/web. */
   webDir?: string;
@@ -46,6 +49,8 @@ export async function startLocalRuntime(
   const worker = startWorker({
     queue: queue.jobs,
     log: options.log,
+    // One job per tagging thread; with Clarifai, as many requests in flight.
+    concurrency: config.tagWorkers,
     ...options.worker,
     process: (key, processOptions) => processUpload(processing, key, processOptions),
   });

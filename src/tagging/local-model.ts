@@ -6,12 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import sharp from 'sharp';
 import type * as tfjs from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type * as HumanModule from '@vladmandic/human';
 import type { Tag } from '../catalog/image-catalog.js';
-import { TransientError, UnprocessableImageError } from '../errors.js';
+import { TransientError } from '../errors.js';
+import { openWithSharp, withSharpErrors } from '../images/read-with-sharp.js';
 import type { Tagger } from './tagger.js';
 
 const require = createRequire(import.meta.url);
@@ -44,16 +44,12 @@ export interface LocalModelStats {
   numTensors: number | undefined;
 }
 
-// Far above any photo a person uploads, far below what would exhaust memory while decoding.
-const MAX_INPUT_PIXELS = 100_000_000;
-
 /** EXIF-rotated, scaled to fit maxSide, alpha flattened on white, as raw sRGB for the model. */
-export async function decodeForModel(bytes: Uint8Array, maxSide = 1024): Promise<DecodedImage> {
-  try {
-    const { data, info } = await sharp(bytes, {
-      failOn: 'error',
-      limitInputPixels: MAX_INPUT_PIXELS,
-    })
+export function decodeForModel(bytes: Uint8Array, maxSide = 1024): Promise<DecodedImage> {
+  // The same opening, pixel cap and failure words as the thumbnail's (read-with-sharp.ts).
+  return withSharpErrors(async () => {
+    const image = await openWithSharp(bytes);
+    const { data, info } = await image
       .rotate()
       .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#ffffff' })
@@ -62,15 +58,7 @@ export async function decodeForModel(bytes: Uint8Array, maxSide = 1024): Promise
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
     return { data, width: info.width, height: info.height };
-  } catch (error) {
-    const tooLarge = error instanceof Error && /pixel limit/i.test(error.message);
-    throw new UnprocessableImageError(
-      tooLarge
-        ? 'The image has too many pixels to be processed.'
-        : 'The file could not be read as an image.',
-      { cause: error },
-    );
-  }
+  });
 }
 
 /** The folder of an installed package (its `exports` map hides package.json from resolve). */
@@ -333,7 +321,11 @@ export class LocalModelTagger implements Tagger {
   async tag(image: Buffer, _contentType: string): Promise<Tag[]> {
     // Decoding runs outside the queue: sharp has its own threads, and a file that is not an
     // image is refused without loading the model.
-    const decoded = await decodeForModel(image, this.#options.maxSide);
+    return this.tagPixels(await decodeForModel(image, this.#options.maxSide));
+  }
+
+  /** Tags an image already decoded by decodeForModel (a tagging thread gets it that way). */
+  async tagPixels(decoded: DecodedImage): Promise<Tag[]> {
     return serial(async () => detect(await ensureEngine(this.#options), decoded, this.#options));
   }
 

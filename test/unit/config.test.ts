@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -14,6 +15,7 @@ describe('loadConfig', () => {
       uploadFunctionName: undefined,
       tagMinConfidence: undefined,
       tagMax: 10,
+      tagWorkers: availableParallelism(),
       maxUploadBytes: 10485760,
       uploadUrlTtlSeconds: 900,
       corsOrigin: '*',
@@ -30,6 +32,7 @@ describe('loadConfig', () => {
       PUBLIC_URL: 'https://img.example.com/',
       TAG_MIN_CONFIDENCE: '0.5',
       TAG_MAX: '3',
+      TAG_WORKERS: '3',
       CORS_ORIGIN: 'https://a.example, https://b.example',
       LOG_LEVEL: 'warn',
     });
@@ -37,6 +40,7 @@ describe('loadConfig', () => {
       publicUrl: 'https://img.example.com',
       tagMinConfidence: 0.5,
       tagMax: 3,
+      tagWorkers: 3,
       corsOrigin: ['https://a.example', 'https://b.example'],
       logLevel: 'warn',
     });
@@ -58,6 +62,7 @@ describe('loadConfig', () => {
         AUTH: 'ldap',
         TAG_MIN_CONFIDENCE: '1.5',
         TAG_MAX: 'ten',
+        TAG_WORKERS: '0',
         MAX_UPLOAD_BYTES: '0',
         UPLOAD_URL_TTL_SECONDS: '2.5',
         CORS_ORIGIN: 'not an origin',
@@ -75,6 +80,7 @@ describe('loadConfig', () => {
       'AUTH',
       'TAG_MIN_CONFIDENCE',
       'TAG_MAX',
+      'TAG_WORKERS',
       'MAX_UPLOAD_BYTES',
       'UPLOAD_URL_TTL_SECONDS',
       'CORS_ORIGIN',
@@ -82,7 +88,7 @@ describe('loadConfig', () => {
     ]) {
       expect(message).toContain(name);
     }
-    expect((error as ConfigError).problems).toHaveLength(9);
+    expect((error as ConfigError).problems).toHaveLength(10);
   });
 
   it('when the AWS adapters are chosen with their variables, then each is configured', () => {

@@ -1,0 +1,272 @@
+// Tagging throughput: the fixture photos through processUpload with the local model, run by the
+// local job worker, on the real adapters (SQLite catalog and job queue, local blob store) in a
+// temporary DATA_DIR. One tagging thread (TAG_WORKERS=1) against the pool (TAG_WORKERS=N, one job
+// per thread), alternately in the same run: single, pool, single, pool, so both see the same noisy
+// machine. Reports images/s, p50/p90 of processUpload, process CPU per image, the RSS each model
+// thread adds, and how an image's CPU time splits between sharp (thumbnail, decoding) and the model.
+// Run: npm run bench:tagging [images per batch, default 30] [--pool N (default: cores)]
+//   --smoke  2 images a batch, one round, writes nothing (for CI)
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { format, resolveConfig } from 'prettier';
+import { buildAdapters, processingContext, type Adapters } from '../src/adapters.js';
+import { loadConfig } from '../src/config.js';
+import { newImageId } from '../src/images/image-id.js';
+import { makeThumbnail } from '../src/images/make-thumbnail.js';
+import { processUpload } from '../src/images/process-upload.js';
+import { startWorker, type Worker } from '../src/jobs/worker.js';
+import { createLogger } from '../src/logger.js';
+import { objectKey } from '../src/storage/blob-store.js';
+import { decodeForModel } from '../src/tagging/local-model.js';
+import { LocalModelPool } from '../src/tagging/local-model-pool.js';
+
+const args = process.argv.slice(2);
+const smoke = args.includes('--smoke');
+const poolAt = args.indexOf('--pool');
+const poolSize = poolAt >= 0 ? Number(args[poolAt + 1]) : availableParallelism();
+const positional = args.filter((arg, i) => !arg.startsWith('--') && i !== poolAt + 1);
+const perBatch = Number(positional[0] ?? (smoke ? 2 : 30));
+const rounds = smoke ? 1 : 2;
+if (!(perBatch > 0) || !Number.isInteger(poolSize) || poolSize < 1) {
+  throw new Error('usage: bench/tagging.ts [images per batch] [--pool N] [--smoke]');
+}
+const resultsFile = join(import.meta.dirname, 'results.json');
+const fixtures = join(import.meta.dirname, '..', 'test', 'fixtures');
+// Each photo with a label the model must keep for it: a fast run that tags wrongly is no result.
+const PHOTOS = [
+  { file: 'astronaut.png', type: 'image/png', expect: 'person' },
+  { file: 'bus.jpg', type: 'image/jpeg', expect: 'bus' },
+  { file: 'boat.jpg', type: 'image/jpeg' },
+  { file: 'car.jpg', type: 'image/jpeg' },
+  { file: 'squirrel.webp', type: 'image/webp' },
+].map((photo) => ({ ...photo, bytes: readFileSync(join(fixtures, photo.file)) }));
+const OWNER = '0190a000-0000-7000-8000-000000000001';
+
+interface Subject {
+  name: string;
+  threads: number;
+  dataDir: string;
+  adapters: Adapters;
+  worker: Worker;
+  /** processUpload durations of the measured batches, ms. */
+  latencies: number[];
+  imagesPerSecond: number[];
+  cpuMsPerImage: number[];
+  /** CPU seconds per wall second: how many cores the process got. */
+  coresUsed: number[];
+  recording: boolean;
+}
+
+async function openSubject(name: string, threads: number): Promise<Subject> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pixtag-bench-tagging-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PUBLIC_URL: 'http://pixtag.bench',
+    LOG_LEVEL: 'silent',
+    TAG_WORKERS: String(threads),
+  });
+  const log = createLogger('silent');
+  const adapters = await buildAdapters(config);
+  const queue = adapters.localQueue!;
+  const processing = processingContext(config, adapters, log);
+  const subject: Subject = {
+    name,
+    threads,
+    dataDir,
+    adapters,
+    worker: undefined as unknown as Worker, // set just below, once the closure exists
+    latencies: [],
+    imagesPerSecond: [],
+    cpuMsPerImage: [],
+    coresUsed: [],
+    recording: false,
+  };
+  // The same wiring as local-runtime.ts, with processUpload timed.
+  subject.worker = startWorker({
+    queue: queue.jobs,
+    log,
+    concurrency: config.tagWorkers,
+    process: async (key, options) => {
+      const started = performance.now();
+      const outcome = await processUpload(processing, key, options);
+      if (subject.recording) subject.latencies.push(performance.now() - started);
+      return outcome;
+    },
+  });
+  queue.attachWorker(subject.worker);
+  return subject;
+}
+
+/** Stores `count` uploads (untimed), then queues them all and times until every one is tagged. */
+async function batch(subject: Subject, count: number, record: boolean): Promise<void> {
+  const { catalog, localFiles, processing } = subject.adapters;
+  const keys: { id: string; key: string; expect: string | undefined }[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const photo = PHOTOS[i % PHOTOS.length]!;
+    const id = newImageId();
+    const key = objectKey(OWNER, id);
+    await catalog.insert({
+      id,
+      ownerId: OWNER,
+      filename: photo.file,
+      contentType: photo.type,
+      size: photo.bytes.length,
+      status: 'pending',
+      tags: [],
+      createdAt: new Date().toISOString(),
+    });
+    await localFiles!.write(key, Readable.from([photo.bytes]), photo.bytes.length);
+    keys.push({ id, key, expect: photo.expect });
+  }
+  subject.recording = record;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (const { key } of keys) await processing.enqueue(key);
+  await subject.worker.idle();
+  const seconds = (performance.now() - started) / 1000;
+  const { user, system } = process.cpuUsage(cpu);
+  subject.recording = false;
+  for (const { id, expect } of keys) {
+    const image = await catalog.get(OWNER, id);
+    const names = image?.tags.map((tag) => tag.name) ?? [];
+    if (image?.status !== 'tagged' || (expect && !names.includes(expect))) {
+      throw new Error(`${subject.name}: image ${id} ended ${image?.status} [${names}]`);
+    }
+  }
+  if (record) {
+    subject.imagesPerSecond.push(count / seconds);
+    subject.cpuMsPerImage.push((user + system) / 1000 / count);
+    subject.coresUsed.push((user + system) / 1e6 / seconds);
+  }
+}
+
+const threadsOf = async (subject: Subject) => {
+  const tagger = await subject.adapters.tagger();
+  if (!(tagger instanceof LocalModelPool)) throw new Error('expected the local model pool');
+  return tagger.stats().threads;
+};
+const rssMiB = () => process.memoryUsage.rss() / 1024 ** 2;
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** CPU ms per photo of one sharp step alone (sharp works on its own threads: CPU, not wall time). */
+async function sharpCpuMs(step: (bytes: Buffer) => Promise<unknown>): Promise<number> {
+  const rounds = 3;
+  const cpu = process.cpuUsage();
+  for (let r = 0; r < rounds; r += 1) for (const photo of PHOTOS) await step(photo.bytes);
+  const { user, system } = process.cpuUsage(cpu);
+  return (user + system) / 1000 / (rounds * PHOTOS.length);
+}
+const decodeStep = (bytes: Buffer) => decodeForModel(bytes);
+
+const subjects: Subject[] = [];
+try {
+  const single = await openSubject('1 thread', 1);
+  const pool = await openSubject(`pool of ${poolSize}`, poolSize);
+  subjects.push(single, pool);
+  const load = loadavg().map((l) => l.toFixed(2));
+  console.log(`${cpus().length} cores (${cpus()[0]?.model}), load ${load.join(' ')}: shared`);
+  console.log(
+    `${PHOTOS.length} fixture photos, ${perBatch} images a batch, ${rounds} rounds of: 1 thread, pool of ${poolSize}`,
+  );
+
+  // Warm-up: threads start and load their models; RSS is read as each one comes in.
+  await sharpCpuMs(decodeStep);
+  await sharpCpuMs(makeThumbnail);
+  const rssBefore = rssMiB();
+  await batch(single, PHOTOS.length, false);
+  const rssOne = rssMiB();
+  await batch(pool, Math.max(PHOTOS.length, 2 * poolSize), false);
+  const rssPool = rssMiB();
+  if ((await threadsOf(pool)) !== poolSize) throw new Error('the pool did not start every thread');
+  const firstThreadMiB = rssOne - rssBefore;
+  const perThreadMiB = (rssPool - rssOne) / poolSize;
+
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const subject of subjects) {
+      await batch(subject, perBatch, true);
+      console.log(
+        `  ${subject.name} #${round}: ${round1(subject.imagesPerSecond.at(-1)!)} images/s`,
+      );
+    }
+  }
+  const decode = await sharpCpuMs(decodeStep);
+  const thumbnail = await sharpCpuMs(makeThumbnail);
+
+  const rows = Object.fromEntries(
+    subjects.map((s) => [
+      s.name,
+      {
+        'images/s': round1(mean(s.imagesPerSecond)),
+        'per batch': s.imagesPerSecond.map(round1).join(' / '),
+        'p50 ms': Math.round(percentile(s.latencies, 50)),
+        'p90 ms': Math.round(percentile(s.latencies, 90)),
+        'CPU ms/image': Math.round(mean(s.cpuMsPerImage)),
+        'cores used': round1(mean(s.coresUsed)),
+      },
+    ]),
+  );
+  console.table(rows);
+  const singleRate = mean(single.imagesPerSecond);
+  const poolRate = mean(pool.imagesPerSecond);
+  const ratio = poolRate / singleRate;
+  // In CPU time, which the other tenants of a shared machine do not inflate as they do wall time.
+  const cpuSingle = mean(single.cpuMsPerImage);
+  const split = {
+    cpuMs: Math.round(cpuSingle),
+    thumbnailMs: round1(thumbnail),
+    decodeForModelMs: round1(decode),
+    modelAndRestMs: Math.round(cpuSingle - decode - thumbnail),
+  };
+  const share = (ms: number) => `${Math.round((100 * ms) / cpuSingle)}%`;
+  // With no one else on the machine, each core could give 1000 / (CPU ms per image) images/s.
+  const capacity = (cpus().length * 1000) / mean(pool.cpuMsPerImage);
+  console.log(`pool / 1 thread: ${ratio.toFixed(2)}×`);
+  console.log(
+    `RSS: ${Math.round(firstThreadMiB)} MiB for the first thread, ${Math.round(perThreadMiB)} MiB per pool thread`,
+  );
+  console.log(
+    `per image, 1 thread: ${split.cpuMs} CPU ms: thumbnail (sharp) ${split.thumbnailMs} ms ${share(thumbnail)}, ` +
+      `decoding for the model (sharp) ${split.decodeForModelMs} ms ${share(decode)}, ` +
+      `the model and the rest ${split.modelAndRestMs} ms ${share(split.modelAndRestMs)}`,
+  );
+  console.log(
+    `pool: ${round1(poolRate)} images/s (goal ≥ 6: ${poolRate >= 6 ? 'met' : 'MISSED'}); ` +
+      `CPU per image says ${round1(capacity)} images/s on ${cpus().length} idle cores`,
+  );
+
+  if (!smoke) {
+    const previous: unknown = existsSync(resultsFile)
+      ? JSON.parse(readFileSync(resultsFile, 'utf8'))
+      : {};
+    const tagging = {
+      date: new Date().toISOString(),
+      machine: `${cpus().length} cores ${cpus()[0]?.model}, shared (load ${load.join(' ')}); node ${process.version}`,
+      settings: { imagesPerBatch: perBatch, rounds, poolSize, photos: PHOTOS.length },
+      runs: rows,
+      poolVsSingle: round1(ratio * 100) / 100,
+      rssMiB: { firstThread: Math.round(firstThreadMiB), perPoolThread: Math.round(perThreadMiB) },
+      perImage: split,
+      idleMachineImagesPerSecond: round1(capacity),
+      goal: { imagesPerSecond: round1(poolRate), target: 6, met: poolRate >= 6 },
+    };
+    const text = JSON.stringify({ ...(previous as object), tagging });
+    writeFileSync(
+      resultsFile,
+      await format(text, { ...(await resolveConfig(resultsFile)), parser: 'json' }),
+    );
+    console.log(`written to ${resultsFile} under "tagging"`);
+  }
+} finally {
+  for (const subject of subjects) {
+    await subject.worker.stop();
+    await subject.adapters.close();
+    rmSync(subject.dataDir, { recursive: true, force: true });
+  }
+}

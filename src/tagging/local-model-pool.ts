@@ -1,0 +1,150 @@
+// The local model on a pool of worker threads, behind the same Tagger port as the in-process
+// LocalModelTagger. Inference is single-threaded wasm and takes hundreds of ms an image: in the
+// main thread it would stall every HTTP request meanwhile, and one model can use only one core.
+// Each thread holds its own model (about 0.5 s to load, about 150 MiB of RSS); threads start one
+// by one as images arrive, up to `size`, so the API never pays and an idle server holds no model.
+import { Worker } from 'node:worker_threads';
+import type { Tag } from '../catalog/image-catalog.js';
+import { TransientError } from '../errors.js';
+import { decodeForModel, type LocalModelTaggerOptions } from './local-model.js';
+import { receivedError, type TagReply, type TagRequest } from './tag-thread-protocol.js';
+import type { Tagger } from './tagger.js';
+import { workerScript, type WorkerScript } from './worker-script.js';
+
+export interface LocalModelPoolOptions extends LocalModelTaggerOptions {
+  /** Most threads, each with its own model. */
+  size: number;
+  /** For tests: another thread script speaking tag-thread-protocol. */
+  script?: WorkerScript;
+}
+
+export interface LocalModelPoolStats {
+  /** Threads alive (started, not yet exited). */
+  threads: number;
+  /** Threads tagging an image right now. */
+  busy: number;
+  /** Images waiting for a free thread. */
+  queued: number;
+  /** Threads that died on their own and were replaced (or will be, on the next image). */
+  crashes: number;
+}
+
+interface Job {
+  request: TagRequest;
+  resolve(tags: Tag[]): void;
+  reject(error: Error): void;
+}
+
+interface Thread {
+  worker: Worker;
+  job: Job | undefined;
+  error: Error | undefined;
+  terminating: boolean;
+}
+
+export class LocalModelPool implements Tagger {
+  readonly name = 'local';
+  readonly defaultMinConfidence = 0.3;
+  readonly #options: LocalModelTaggerOptions;
+  readonly #size: number;
+  readonly #script: WorkerScript;
+  readonly #threads = new Set<Thread>();
+  readonly #queue: Job[] = [];
+  #nextId = 1;
+  #crashes = 0;
+
+  constructor({ size, script, ...options }: LocalModelPoolOptions) {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`pool size must be ≥ 1, got ${size}`);
+    this.#size = size;
+    this.#options = options;
+    this.#script = script ?? workerScript('local-model-worker', import.meta.url);
+  }
+
+  async tag(image: Buffer, _contentType: string): Promise<Tag[]> {
+    // Decoded here, on sharp's own threads: bytes that are no image never reach a thread, and
+    // sharp stays out of worker threads (on glibc it must outlive them, loaded by the main one).
+    const { data, width, height } = await decodeForModel(image, this.#options.maxSide);
+    // sharp's output memory cannot be transferred (Node would copy it, or refuse, by version);
+    // one copy into memory of our own can, so the thread gets it without a second one.
+    const pixels = new Uint8Array(data);
+    return new Promise<Tag[]>((resolve, reject) => {
+      this.#queue.push({ request: { id: this.#nextId++, pixels, width, height }, resolve, reject });
+      this.#dispatch();
+    });
+  }
+
+  /** Stops every thread; queued and running images fail as transient (the worker retries them). */
+  async close(): Promise<void> {
+    for (const job of this.#queue.splice(0)) {
+      job.reject(new TransientError('The local recognition model was closed.'));
+    }
+    await Promise.all(
+      [...this.#threads].map((thread) => {
+        thread.terminating = true;
+        return thread.worker.terminate();
+      }),
+    );
+  }
+
+  stats(): LocalModelPoolStats {
+    const threads = [...this.#threads];
+    return {
+      threads: threads.length,
+      busy: threads.filter((t) => t.job).length,
+      queued: this.#queue.length,
+      crashes: this.#crashes,
+    };
+  }
+
+  #dispatch(): void {
+    while (this.#queue.length > 0) {
+      const thread = this.#idleThread() ?? (this.#threads.size < this.#size ? this.#start() : null);
+      if (!thread) return;
+      const job = this.#queue.shift()!;
+      thread.job = job;
+      thread.worker.ref();
+      thread.worker.postMessage(job.request, [job.request.pixels.buffer]);
+    }
+  }
+
+  #idleThread(): Thread | undefined {
+    for (const thread of this.#threads) if (!thread.job && !thread.terminating) return thread;
+    return undefined;
+  }
+
+  #start(): Thread {
+    const { filename, options } = this.#script;
+    const worker = new Worker(filename, { ...options, workerData: this.#options });
+    const thread: Thread = { worker, job: undefined, error: undefined, terminating: false };
+    worker.on('message', (reply: TagReply) => {
+      const job = thread.job;
+      if (!job || job.request.id !== reply.id) return;
+      thread.job = undefined;
+      // An idle thread does not keep the process alive; a busy one does, until it answers.
+      worker.unref();
+      if ('error' in reply) job.reject(receivedError(reply.error));
+      else job.resolve(reply.tags);
+      this.#dispatch();
+    });
+    worker.on('error', (error) => {
+      thread.error = error; // 'exit' follows: the job is failed there
+    });
+    worker.on('exit', (code) => {
+      this.#threads.delete(thread);
+      if (!thread.terminating) this.#crashes += 1;
+      const job = thread.job;
+      thread.job = undefined;
+      if (job) {
+        const why = thread.error?.message ?? `exit code ${code}`;
+        const message = thread.terminating
+          ? 'The local recognition model was closed while tagging the image.'
+          : `The local recognition model's thread stopped while tagging the image (${why}).`;
+        job.reject(new TransientError(message, { cause: thread.error }));
+      }
+      // A replacement starts only if images are waiting for one.
+      this.#dispatch();
+    });
+    this.#threads.add(thread);
+    return thread;
+  }
+}
