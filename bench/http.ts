@@ -13,7 +13,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedImages } from './support/http-seed.js';
-import { cpuSeconds, freePort, startNode, type NodeServer } from './support/processes.js';
+import {
+  cpuSeconds,
+  freePort,
+  startNode,
+  startPixtag,
+  type NodeServer,
+} from './support/processes.js';
 import { writeResults } from './support/results.js';
 
 const args = process.argv.slice(2);
@@ -84,11 +90,9 @@ const profileDir = args.includes('--cpu-prof')
 const servers: NodeServer[] = [];
 try {
   const imageId = await seedImages(dataDir, api, credentials, imageCount);
-  const pixtag = await startNode({
-    script: 'dist/server.js',
+  const pixtag = await startPixtag({
     port,
-    readyPath: '/health',
-    env: { PUBLIC_URL: api, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    dataDir,
     nodeArgs: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
   });
   servers.push(pixtag);

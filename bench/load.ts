@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KINDS, MIX, Traffic, type User } from './support/load-traffic.js';
-import { cpuSeconds, freePort, startNode } from './support/processes.js';
+import { cpuSeconds, freePort, startPixtag } from './support/processes.js';
 import { writeResults } from './support/results.js';
 
 const args = process.argv.slice(2);
@@ -110,12 +110,7 @@ function orphanBlobs(dataDir: string, traffic: Traffic): number {
 const port = await freePort();
 const api = `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'pixtag-bench-load-'));
-const server = await startNode({
-  script: 'dist/server.js',
-  port,
-  readyPath: '/health',
-  env: { PUBLIC_URL: api, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-});
+const server = await startPixtag({ port, dataDir });
 try {
   const users: User[] = [];
   for (let n = 0; n < userCount; n += 1) users.push(await newUser(api, n));

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startNode } from './support/processes.js';
+import { freePort, startPixtag } from './support/processes.js';
 import { writeResults } from './support/results.js';
 
 const runs = Number(process.argv[2] ?? 10);
@@ -19,12 +19,7 @@ function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
 const port = await freePort();
 const api = `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'pixtag-bench-'));
-const server = await startNode({
-  script: 'dist/server.js',
-  port,
-  readyPath: '/health',
-  env: { PUBLIC_URL: api, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-});
+const server = await startPixtag({ port, dataDir });
 
 try {
   const idle = memoryOf(server.pid);

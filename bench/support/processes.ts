@@ -57,6 +57,30 @@ export async function startNode(options: NodeServerOptions): Promise<NodeServer>
   }
 }
 
+/**
+ * The compiled server as `npm start` runs it (dist/server.js), on `port` of 127.0.0.1 with its
+ * data in `dataDir`, logging warnings only (an info line per request would be measured too).
+ */
+export function startPixtag(options: {
+  port: number;
+  dataDir: string;
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+}): Promise<NodeServer> {
+  return startNode({
+    script: 'dist/server.js',
+    port: options.port,
+    readyPath: '/health',
+    env: {
+      PUBLIC_URL: `http://127.0.0.1:${options.port}`,
+      DATA_DIR: options.dataDir,
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    nodeArgs: options.nodeArgs ?? [],
+  });
+}
+
 /** CPU seconds (user + system) a process has used so far; NaN where /proc is not there. */
 export function cpuSeconds(pid: number): number {
   try {
