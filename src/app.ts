@@ -14,6 +14,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
 import { healthRoutes } from './http/routes/health.js';
+import { ListingCache } from './http/listing-cache.js';
 import { imageRoutes } from './http/routes/images.js';
 import { tagRoutes } from './http/routes/tags.js';
 import { webRoutes } from './http/routes/web.js';
@@ -63,10 +64,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: '16kb' }));
 
   const authenticate = createAuthenticate(deps.identity.tokenRules);
+  // One cache for both routers: GET /tags/:tag/images and /images?tags=<tag> share pages.
+  const listings = new ListingCache();
   // The routers' paths do not overlap, so their order only decides how many a request walks
   // through before its own: the busiest first.
-  app.use(imageRoutes(deps.images, authenticate, deps.maxUploadBytes));
-  app.use(tagRoutes(deps.images, authenticate));
+  app.use(imageRoutes(deps.images, authenticate, deps.maxUploadBytes, listings));
+  app.use(tagRoutes(deps.images, authenticate, listings));
   app.use(healthRoutes());
   app.use(authRoutes(deps.identity, deps.signInRateLimit ?? createSignInRateLimit()));
   app.use(webRoutes({ dir: deps.webDir, maxUploadBytes: deps.maxUploadBytes }));

@@ -14,12 +14,16 @@ export function once<T>(load: () => Promise<T>): () => Promise<T> {
 
 /** Every method of T, all returning promises: the shape of BlobStore and ImageCatalog. */
 type AsyncMethods<T> = {
-  [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R>
+  [K in keyof T]: NonNullable<T[K]> extends (...args: infer A) => Promise<infer R>
     ? (...args: A) => Promise<R>
     : never;
 };
 
-/** A port whose every method first builds the real adapter (once), then calls it. */
+/**
+ * A port whose every method first builds the real adapter (once), then calls it. The proxy has
+ * every name, so an optional capability the adapter lacks (ImageCatalog.changeVersion…) answers
+ * undefined, which such a method's callers read as "not supported".
+ */
 export function lazyPort<T extends AsyncMethods<T>>(load: () => Promise<T>): T {
   const get = once(load);
   return new Proxy({} as T, {
@@ -27,8 +31,9 @@ export function lazyPort<T extends AsyncMethods<T>>(load: () => Promise<T>): T {
       if (method === 'then') return undefined; // not a thenable: `await port` stays the port
       return async (...args: unknown[]) => {
         const port = await get();
-        const fn = port[method as keyof T] as unknown as (...a: unknown[]) => Promise<unknown>;
-        return fn.apply(port, args);
+        const fn = port[method as keyof T] as unknown as
+          ((...a: unknown[]) => Promise<unknown>) | undefined;
+        return typeof fn === 'function' ? fn.apply(port, args) : undefined;
       };
     },
   });

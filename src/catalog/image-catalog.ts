@@ -61,4 +61,11 @@ export interface ImageCatalog {
   markPending(ownerId: string, id: string): Promise<void>;
   /** true when something was removed. */
   remove(ownerId: string, id: string): Promise<boolean>;
+  /**
+   * Optional: a value that changes whenever any of the owner's listings or tag counts could have
+   * changed (every insert, mark… and remove, by any process), and never returns to an earlier
+   * value. Read it before the listing it vouches for. undefined (or no method): the adapter cannot
+   * tell, and nothing may be cached.
+   */
+  changeVersion?(ownerId: string): Promise<string | undefined>;
 }

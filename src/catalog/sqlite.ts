@@ -73,6 +73,8 @@ export const CATALOG_SQL = {
     SELECT name, count FROM tag_counts WHERE owner = ${OWNER} AND count > 0
     ORDER BY count DESC, name LIMIT @limit`,
   getImage: `SELECT ${COLUMNS} FROM images i WHERE i.id = @id AND i.owner = ${OWNER}`,
+  /** Bumped by triggers on every change to the owner's images (migration v4). */
+  changeVersion: `SELECT version FROM owners WHERE id = @owner`,
   addOwner: `INSERT INTO owners (id) VALUES (@owner) ON CONFLICT (id) DO NOTHING`,
   /** The images_tags_* triggers of the schema write image_tags (and tag_counts) from `tags`. */
   insertImage: `
@@ -106,6 +108,7 @@ function prepare(db: Db) {
     tagCount: db.prepare<{ owner: string; name: string }, number>(s.tagCount).pluck(true),
     countTags: db.prepare<{ owner: string; limit: number }, TagCount>(s.countTags),
     getImage: rows<Key>(s.getImage),
+    changeVersion: db.prepare<{ owner: string }, number>(s.changeVersion).pluck(true),
     addOwner: db.prepare<{ owner: string }>(s.addOwner),
     insertImage: db.prepare<Record<string, string | number | null>>(s.insertImage),
     setTagged: db.prepare<Key & { taggedAt: string; tags: string }>(s.setTagged),
@@ -173,6 +176,14 @@ export class SqliteImageCatalog implements ImageCatalog {
 
   async countTags(ownerId: string, limit: number): Promise<TagCount[]> {
     return this.sql.countTags.all({ owner: ownerId, limit });
+  }
+
+  /**
+   * An owner with no row has no images; its first insert makes the row (version 0) and bumps it,
+   * so '0' is never the version of a non-empty catalog.
+   */
+  async changeVersion(ownerId: string): Promise<string> {
+    return String(this.sql.changeVersion.get({ owner: ownerId }) ?? 0);
   }
 
   /** Does nothing when the owner has no such image (deleted while it was being tagged). */

@@ -194,4 +194,23 @@ export const migrations: string[] = [
       AND created_at = old.created_at AND image_id = old.id;
   END;
   `,
+  // v4: owners.version, bumped in the same statement as every change to one of the owner's
+  // images (insert, any update, delete), by trigger, so no write path can forget it and another
+  // process writing this file is seen too. It only grows: a cached listing keyed by it
+  // (http/listing-cache.ts) is current exactly while the version is the same.
+  `
+  ALTER TABLE owners ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+
+  CREATE TRIGGER owners_version_image_insert AFTER INSERT ON images BEGIN
+    UPDATE owners SET version = version + 1 WHERE n = new.owner;
+  END;
+
+  CREATE TRIGGER owners_version_image_update AFTER UPDATE ON images BEGIN
+    UPDATE owners SET version = version + 1 WHERE n = new.owner;
+  END;
+
+  CREATE TRIGGER owners_version_image_delete AFTER DELETE ON images BEGIN
+    UPDATE owners SET version = version + 1 WHERE n = old.owner;
+  END;
+  `,
 ];

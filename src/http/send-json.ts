@@ -6,7 +6,11 @@
 import type { Response } from 'express';
 
 export function sendJson(res: Response, body: unknown): void {
-  const json = JSON.stringify(body);
+  sendJsonText(res, JSON.stringify(body));
+}
+
+/** For a body already serialised (http/listing-cache.ts). */
+export function sendJsonText(res: Response, json: string): void {
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   if (res.req.method === 'HEAD') res.setHeader('Content-Length', Buffer.byteLength(json));
   res.end(json);

@@ -5,6 +5,23 @@ import { notFound } from '../errors.js';
 import type { ImagesContext } from './context.js';
 import { toImageView, type ImageView } from './image-view.js';
 
+/**
+ * A value that is the same exactly while the owner's listings (pages and tag counts, with the
+ * download URLs in them) would come out the same, for a cache to key finished responses by.
+ * undefined when the adapters cannot tell (OpenSearch, S3): then nothing may be reused. Read it
+ * before the listing: a write in between then only makes the cached page newer than its version.
+ */
+export async function listingVersion(
+  ctx: ImagesContext,
+  ownerId: string,
+): Promise<string | undefined> {
+  const [urls, catalog] = await Promise.all([
+    ctx.blobs.downloadUrlPeriod?.(),
+    ctx.catalog.changeVersion?.(ownerId),
+  ]);
+  return urls === undefined || catalog === undefined ? undefined : `${catalog}@${urls}`;
+}
+
 export async function listImages(
   ctx: ImagesContext,
   ownerId: string,

@@ -25,6 +25,12 @@ export interface BlobStore {
   put(key: string, bytes: Buffer, contentType: string): Promise<void>;
   /** Removes the object; removing an absent object is not an error. */
   remove(key: string): Promise<void>;
+  /**
+   * Optional: names the period the current time is in, during which createDownloadUrl returns
+   * the same URL for a key, so a response holding download URLs can be reused until it changes.
+   * undefined (or no method): every call may sign a different URL, and nothing may be reused.
+   */
+  downloadUrlPeriod?(): Promise<string | undefined>;
 }
 
 export class BlobNotFoundError extends Error {

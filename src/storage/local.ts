@@ -72,8 +72,7 @@ export class LocalBlobStore implements BlobStore {
    */
   async createDownloadUrl(key: string): Promise<string> {
     const ttl = this.options.downloadTtlSeconds;
-    const step = Math.max(1, Math.floor(ttl / 10));
-    const issuedAt = Math.floor(this.now() / 1000 / step) * step;
+    const issuedAt = this.downloadIssuedAt();
     const urls = this.downloadUrls;
     if (urls.issuedAt !== issuedAt || urls.byKey.size >= MAX_CACHED_DOWNLOAD_URLS) {
       this.downloadUrls = { issuedAt, byKey: new Map() };
@@ -86,6 +85,11 @@ export class LocalBlobStore implements BlobStore {
     const url = `${this.options.publicUrl}/files/${key}?expires=${expires}&signature=${signature}`;
     this.downloadUrls.byKey.set(key, url);
     return url;
+  }
+
+  /** The expiry step createDownloadUrl is in: its URLs are the same until the step changes. */
+  async downloadUrlPeriod(): Promise<string> {
+    return String(this.downloadIssuedAt());
   }
 
   async read(key: string, maxBytes: number): Promise<Buffer> {
@@ -223,6 +227,12 @@ export class LocalBlobStore implements BlobStore {
 
   private path(key: string): string {
     return join(this.root, checkKey(key));
+  }
+
+  /** Start of the current download step (epoch seconds): a tenth of the TTL, at least 1 s. */
+  private downloadIssuedAt(): number {
+    const step = Math.max(1, Math.floor(this.options.downloadTtlSeconds / 10));
+    return Math.floor(this.now() / 1000 / step) * step;
   }
 
   private expiry(ttlSeconds: number): number {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ImageCatalog, ImageRecord } from '../../src/catalog/image-catalog.js';
 import { CATALOG_SQL, SqliteImageCatalog } from '../../src/catalog/sqlite.js';
 import type { Db } from '../../src/db/database.js';
 import { migrate, openDatabase } from '../../src/db/database.js';
@@ -83,6 +84,7 @@ describe('SqliteImageCatalog query plans', () => {
     ['tagCount', s.tagCount],
     ['countTags', s.countTags],
     ['getImage', s.getImage],
+    ['changeVersion', s.changeVersion],
   ];
 
   for (const analyzed of [false, true]) {
@@ -128,6 +130,14 @@ describe('SqliteImageCatalog query plans', () => {
     db.close();
   });
 
+  it('when the change version is read, then it is one lookup of the owner by id', async () => {
+    const db = await seeded();
+    expect(plan(db, s.changeVersion)).toEqual([
+      'SEARCH owners USING INDEX sqlite_autoindex_owners_1 (id=?)',
+    ]);
+    db.close();
+  });
+
   it('when a tagged image is removed or retagged, then its tag rows go by exact key', async () => {
     // The images_tags_* triggers' DELETE, as SQLite plans it inside the trigger.
     const db = await seeded();
@@ -141,6 +151,97 @@ describe('SqliteImageCatalog query plans', () => {
       'SEARCH image_tags USING PRIMARY KEY (owner=? AND name=? AND created_at=? AND image_id=?)',
     );
     db.close();
+  });
+});
+
+describe('SqliteImageCatalog change version', () => {
+  const image = (id: string, ownerId = 'alice'): ImageRecord => ({
+    id,
+    ownerId,
+    filename: `${id}.jpg`,
+    contentType: 'image/jpeg',
+    size: 1,
+    status: 'pending',
+    tags: [],
+    createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, Number(id.replace(/\D/g, '')))).toISOString(),
+  });
+
+  /** Runs each write and checks the version it leaves is new, and that reads leave it alone. */
+  async function expectEachWriteChangesIt(
+    catalog: ImageCatalog,
+    version: (owner: string) => Promise<string | undefined>,
+  ) {
+    const seen = new Set<string | undefined>([await version('alice')]);
+    const changed = async (write: () => Promise<unknown>) => {
+      await write();
+      const now = await version('alice');
+      expect(now).toBeDefined();
+      expect(seen.has(now)).toBe(false);
+      seen.add(now);
+      // Reads and another owner's writes do not change it.
+      await catalog.list('alice', { tags: [], limit: 5 });
+      await catalog.countTags('alice', 5);
+      expect(await version('alice')).toBe(now);
+    };
+    const dog = [{ name: 'dog', confidence: 0.9 }];
+    await changed(() => catalog.insert(image('a1')));
+    await changed(() => catalog.insert(image('a2')));
+    await changed(() => catalog.markTagged('alice', 'a1', dog, '2025-01-02T00:00:00.000Z'));
+    await changed(() => catalog.markFailed('alice', 'a2', 'This is not an image.'));
+    await changed(() => catalog.markPending('alice', 'a1'));
+    await changed(() => catalog.markTagged('alice', 'a1', dog, '2025-01-03T00:00:00.000Z'));
+    await changed(() => catalog.remove('alice', 'a2'));
+    await changed(() => catalog.remove('alice', 'a1'));
+    const alice = await version('alice');
+    await catalog.insert(image('b1', 'bob'));
+    await catalog.markTagged('bob', 'b1', dog, '2025-01-02T00:00:00.000Z');
+    expect(await version('alice')).toBe(alice);
+  }
+
+  it("when any write changes an owner's images, then its version is one it never had before", async () => {
+    const db = openDatabase(':memory:');
+    const catalog = new SqliteImageCatalog(db);
+    expect(await catalog.changeVersion('nobody')).toBeDefined();
+    await expectEachWriteChangesIt(catalog, (owner) => catalog.changeVersion(owner));
+    db.close();
+  });
+
+  it('when another connection writes the same file, then this one reads the new version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pixtag-catalog-'));
+    try {
+      const file = join(dir, 'pixtag.db');
+      const [here, there] = [openDatabase(file), openDatabase(file)];
+      const reader = new SqliteImageCatalog(here);
+      // Writes through the other connection (another process), versions read through this one.
+      await expectEachWriteChangesIt(new SqliteImageCatalog(there), (owner) =>
+        reader.changeVersion(owner),
+      );
+      here.close();
+      there.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when the file is opened again, then the version carries on from where it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pixtag-catalog-'));
+    try {
+      const file = join(dir, 'pixtag.db');
+      const first = openDatabase(file);
+      const catalog = new SqliteImageCatalog(first);
+      await catalog.insert(image('a1'));
+      await catalog.markPending('alice', 'a1');
+      const before = Number(await catalog.changeVersion('alice'));
+      first.close();
+      const second = openDatabase(file);
+      const reopened = new SqliteImageCatalog(second);
+      expect(Number(await reopened.changeVersion('alice'))).toBe(before);
+      await reopened.remove('alice', 'a1');
+      expect(Number(await reopened.changeVersion('alice'))).toBeGreaterThan(before);
+      second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -251,8 +352,11 @@ describe('SQLite schema migrations', () => {
         { name: 'dog', count: 2 },
         { name: 'traffic light', count: 1 },
       ]);
-      // The migrated rows keep working: a retag and a removal still keep the counts exact.
+      // The migrated rows keep working: a retag and a removal still keep the counts exact, and
+      // each changes the owner's version.
+      const migrated = await catalog.changeVersion('alice');
       await catalog.markTagged('alice', 'a2', [{ name: 'cat', confidence: 0.6 }], t(8));
+      expect(await catalog.changeVersion('alice')).not.toBe(migrated);
       await catalog.remove('alice', 'a1');
       expect(await catalog.countTags('alice', 10)).toEqual([{ name: 'cat', count: 1 }]);
       expect(db.prepare('SELECT count(*) FROM jobs').pluck().get()).toBe(1);

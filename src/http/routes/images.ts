@@ -3,10 +3,11 @@ import { Router, type RequestHandler } from 'express';
 import { createUpload } from '../../images/create-upload.js';
 import { deleteImage, retagImage } from '../../images/change-images.js';
 import type { ImagesContext } from '../../images/context.js';
-import { getImage, listImages } from '../../images/read-images.js';
+import { getImage, listImages, listingVersion } from '../../images/read-images.js';
 import { callerId } from '../authenticate.js';
+import type { ListingCache } from '../listing-cache.js';
 import { methodNotAllowed } from '../problem.js';
-import { sendJson } from '../send-json.js';
+import { sendJson, sendJsonText } from '../send-json.js';
 import { createImageBody, ListImagesQuery } from '../schemas.js';
 import { parseBody, queryParser } from '../validate.js';
 import { imageIdParam } from './image-id.js';
@@ -15,6 +16,7 @@ export function imageRoutes(
   ctx: ImagesContext,
   authenticate: RequestHandler,
   maxUploadBytes: number,
+  listings: ListingCache,
 ): Router {
   const router = Router();
   const CreateImage = createImageBody(maxUploadBytes);
@@ -24,10 +26,15 @@ export function imageRoutes(
     .route('/images')
     .get(authenticate, async (req, res) => {
       const query = listQuery(req);
-      const tags = [...new Set([...query.tags, ...query.tag])];
-      sendJson(
+      const owner = callerId(req);
+      const tags = [...new Set([...query.tags, ...query.tag])].sort();
+      const { limit, cursor } = query;
+      const version = await listingVersion(ctx, owner);
+      const key =
+        version === undefined ? undefined : [owner, version, 'images', tags, limit, cursor ?? null];
+      sendJsonText(
         res,
-        await listImages(ctx, callerId(req), { tags, limit: query.limit, cursor: query.cursor }),
+        await listings.json(key, () => listImages(ctx, owner, { tags, limit, cursor })),
       );
     })
     .post(authenticate, async (req, res) => {

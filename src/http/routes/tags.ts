@@ -1,14 +1,19 @@
 // GET /tags and GET /tags/:tag/images.
 import { Router, type RequestHandler } from 'express';
 import type { ImagesContext } from '../../images/context.js';
-import { listImages, listTags } from '../../images/read-images.js';
+import { listImages, listingVersion, listTags } from '../../images/read-images.js';
 import { callerId } from '../authenticate.js';
+import type { ListingCache } from '../listing-cache.js';
 import { methodNotAllowed } from '../problem.js';
-import { sendJson } from '../send-json.js';
+import { sendJsonText } from '../send-json.js';
 import { PageQuery, TagPath, TagsQuery } from '../schemas.js';
 import { parsePath, queryParser } from '../validate.js';
 
-export function tagRoutes(ctx: ImagesContext, authenticate: RequestHandler): Router {
+export function tagRoutes(
+  ctx: ImagesContext,
+  authenticate: RequestHandler,
+  listings: ListingCache,
+): Router {
   const router = Router();
   const tagsQuery = queryParser(TagsQuery);
   const pageQuery = queryParser(PageQuery);
@@ -17,7 +22,13 @@ export function tagRoutes(ctx: ImagesContext, authenticate: RequestHandler): Rou
     .route('/tags')
     .get(authenticate, async (req, res) => {
       const { limit } = tagsQuery(req);
-      sendJson(res, { items: await listTags(ctx, callerId(req), limit) });
+      const owner = callerId(req);
+      const version = await listingVersion(ctx, owner);
+      const key = version === undefined ? undefined : [owner, version, 'tags', limit];
+      sendJsonText(
+        res,
+        await listings.json(key, async () => ({ items: await listTags(ctx, owner, limit) })),
+      );
     })
     .all(methodNotAllowed(['GET']));
 
@@ -26,7 +37,17 @@ export function tagRoutes(ctx: ImagesContext, authenticate: RequestHandler): Rou
     .get(authenticate, async (req, res) => {
       const { tag } = parsePath(TagPath, req.params);
       const { limit, cursor } = pageQuery(req);
-      sendJson(res, await listImages(ctx, callerId(req), { tags: [tag], limit, cursor }));
+      const owner = callerId(req);
+      const version = await listingVersion(ctx, owner);
+      // The same page as GET /images?tags=<tag>, so the same key.
+      const key =
+        version === undefined
+          ? undefined
+          : [owner, version, 'images', [tag], limit, cursor ?? null];
+      sendJsonText(
+        res,
+        await listings.json(key, () => listImages(ctx, owner, { tags: [tag], limit, cursor })),
+      );
     })
     .all(methodNotAllowed(['GET']));
 

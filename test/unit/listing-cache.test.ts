@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { ListingCache } from '../../src/http/listing-cache.js';
+
+/** A cache and how many times it had to make a body. */
+function counting(limits?: { entries: number; chars: number }) {
+  const cache = new ListingCache(limits);
+  let made = 0;
+  const json = (key: unknown[] | undefined, body: unknown = { key }) =>
+    cache.json(key, async () => {
+      made += 1;
+      return body;
+    });
+  return { cache, json, made: () => made };
+}
+
+describe('ListingCache', () => {
+  it('when the same key is asked for again, then the body is not made again', async () => {
+    const { json, made } = counting();
+    expect(await json(['a', '1'])).toBe('{"key":["a","1"]}');
+    expect(await json(['a', '1'])).toBe('{"key":["a","1"]}');
+    expect(made()).toBe(1);
+  });
+
+  it('when there is no key (a version nobody can tell), then every call makes the body', async () => {
+    const { cache, json, made } = counting();
+    await json(undefined);
+    await json(undefined);
+    expect(made()).toBe(2);
+    expect(cache.size).toBe(0);
+  });
+
+  it('when parts would join into the same text, then they are still different keys', async () => {
+    const { json, made } = counting();
+    await json(['a,b', 'c']);
+    await json(['a', 'b,c']);
+    expect(made()).toBe(2);
+  });
+
+  it('when entries pass the limit, then the least recently used goes first', async () => {
+    const { cache, json, made } = counting({ entries: 2, chars: 1_000_000 });
+    await json(['a']);
+    await json(['b']);
+    await json(['a']); // a is now the most recently used
+    await json(['c']); // evicts b
+    expect(cache.size).toBe(2);
+    expect(made()).toBe(3);
+    await json(['a']);
+    expect(made()).toBe(3);
+    await json(['b']);
+    expect(made()).toBe(4);
+  });
+
+  it('when bodies pass the size limit, then old ones go and a huge one is not kept', async () => {
+    // Each body is 40 characters (with its quotes); a tenth of the limit is the most one may be.
+    const { cache, json, made } = counting({ entries: 100, chars: 400 });
+    for (let k = 0; k < 20; k++) await json([k], 'x'.repeat(38));
+    expect(cache.size).toBe(10);
+    await json([19]);
+    expect(made()).toBe(20);
+    await json(['huge'], 'x'.repeat(50));
+    await json(['huge'], 'x'.repeat(50));
+    expect(made()).toBe(22);
+    expect(cache.size).toBe(10);
+  });
+});
