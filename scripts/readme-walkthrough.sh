@@ -38,6 +38,9 @@ if ! tail -1 "$work/out.txt" | grep -q '"status":"tagged","tags":\[[^]]*"person"
 fi
 kill -TERM -- "-$server_pid"
 wait "$server_pid" || true
+# npm exits on SIGTERM at once, without waiting for the server: wait for the whole group (the
+# server finishes its jobs and stops its tagging threads first), for at most 15 s.
+for _ in $(seq 1 150); do kill -0 -- "-$server_pid" 2>/dev/null || break; sleep 0.1; done
 server_pid=
 grep -q '"msg":"stopped"' "$work/server.log" || { echo "the server did not stop cleanly"; tail -20 "$work/server.log"; exit 1; }
 echo "README walkthrough: ok (the server stopped cleanly on SIGTERM)"
