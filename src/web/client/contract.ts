@@ -1,55 +1,19 @@
 // The parts of pixtag's HTTP contract (DESIGN.md, /openapi.json) the gallery reads.
 
-export interface Tag {
-  name: string;
-  confidence: number;
-}
+// The wire types come from the server's own zod schemas (src/http/schemas.ts), which also validate
+// requests and generate /openapi.json: the page cannot drift from the API. Type-only imports,
+// erased by esbuild: nothing of zod or the server reaches the bundle.
+import type * as z from 'zod';
+import type * as schemas from '../../http/schemas.js';
 
-export type ImageStatus = 'pending' | 'tagged' | 'failed';
-
-export interface Image {
-  id: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  status: ImageStatus;
-  tags: Tag[];
-  createdAt: string;
-  taggedAt?: string;
-  error?: string;
-  /** The full-size image, signed and short-lived: the detail view only, never the grid. */
-  url?: string;
-  /** The small WebP preview, signed and short-lived; absent while pending or when it failed. */
-  thumbnailUrl?: string;
-}
-
-export interface ImagePage {
-  items: Image[];
-  nextCursor: string | null;
-}
-
-export interface SignedUpload {
-  url: string;
-  method: 'PUT';
-  headers: Record<string, string>;
-  expiresAt: string;
-}
-
-export interface CreatedUpload {
-  image: Image;
-  upload: SignedUpload;
-}
-
-export interface TagCount {
-  name: string;
-  count: number;
-}
-
-export interface SignIn {
-  token: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-}
+export type Tag = z.infer<typeof schemas.Tag>;
+export type Image = z.infer<typeof schemas.Image>;
+export type ImageStatus = Image['status'];
+export type ImagePage = z.infer<typeof schemas.ImagePage>;
+export type SignedUpload = z.infer<typeof schemas.UploadInstructions>;
+export type CreatedUpload = z.infer<typeof schemas.CreatedImage>;
+export type TagCount = z.infer<typeof schemas.TagCounts>['items'][number];
+export type SignIn = z.infer<typeof schemas.Session>;
 
 /** RFC 9457 problem details, as every error of the API is answered. */
 export interface Problem {
