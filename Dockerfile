@@ -14,7 +14,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts/build-web.mjs ./scripts/
 # Only the plain server and the web gallery are built here; the Lambda bundle is not needed.
-RUN npx tsc -p tsconfig.build.json && node scripts/build-web.mjs && npm prune --omit=dev
+RUN npm run -s build:server && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production \

@@ -18,5 +18,6 @@ const built = 'dist/server.js';
 const stale = (file) => !existsSync(file) || statSync(file).mtimeMs < newest('src');
 if (stale(built) || stale('dist/web/app.js')) {
   console.log('building pixtag (src changed since the last build)…');
-  execSync('npm run -s build', { stdio: 'inherit' });
+  // The plain server and the gallery only: the Lambda bundle (and its arm64 sharp) is not needed.
+  execSync('npm run -s build:server', { stdio: 'inherit' });
 }
