@@ -93,11 +93,11 @@ export async function processUpload(
     const started = performance.now();
     // Before tagging: bytes that cannot be decoded fail here, without a call to the tagger, and a
     // tagged image always has its thumbnail.
-    const thumbnail = await makeThumbnail(bytes);
-    await ctx.blobs.put(thumbnailKey(ownerId, imageId), thumbnail, THUMBNAIL_TYPE);
+    const thumbnail = thumbnailKey(ownerId, imageId);
+    await ctx.blobs.put(thumbnail, await makeThumbnail(bytes), THUMBNAIL_TYPE);
     // A DELETE that ran meanwhile found no thumbnail to remove; any later one will find it.
     if (!(await ctx.catalog.get(ownerId, imageId))) {
-      await ctx.blobs.remove(thumbnailKey(ownerId, imageId));
+      await ctx.blobs.remove(thumbnail);
       return { outcome: 'skipped', reason: 'deleted while it was processed' };
     }
     const tagger = await ctx.tagger();

@@ -1,5 +1,6 @@
 // /images and /images/:id: read the request, call one use case, shape the response.
-import { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
+import type { ListQuery } from '../../catalog/image-catalog.js';
 import { createUpload } from '../../images/create-upload.js';
 import { deleteImage, retagImage } from '../../images/change-images.js';
 import type { ImagesContext } from '../../images/context.js';
@@ -11,6 +12,24 @@ import { sendJson, sendJsonText } from '../send-json.js';
 import { createImageBody, ListImagesQuery } from '../schemas.js';
 import { parseBody, queryParser } from '../validate.js';
 import { imageIdParam } from './image-id.js';
+
+/**
+ * A page of the caller's images (GET /images and GET /tags/:tag/images alike), from the listing
+ * cache while the owner's listings have not changed.
+ */
+export async function sendImagePage(
+  res: Response,
+  ctx: ImagesContext,
+  listings: ListingCache,
+  owner: string,
+  query: ListQuery,
+): Promise<void> {
+  const version = await listingVersion(ctx, owner);
+  const { tags, limit, cursor } = query;
+  const key =
+    version === undefined ? undefined : [owner, version, 'images', tags, limit, cursor ?? null];
+  sendJsonText(res, await listings.json(key, () => listImages(ctx, owner, query)));
+}
 
 export function imageRoutes(
   ctx: ImagesContext,
@@ -26,16 +45,10 @@ export function imageRoutes(
     .route('/images')
     .get(authenticate, async (req, res) => {
       const query = listQuery(req);
-      const owner = callerId(req);
+      // Sorted: the same tags in another order are the same page, and the same cache entry.
       const tags = [...new Set([...query.tags, ...query.tag])].sort();
       const { limit, cursor } = query;
-      const version = await listingVersion(ctx, owner);
-      const key =
-        version === undefined ? undefined : [owner, version, 'images', tags, limit, cursor ?? null];
-      sendJsonText(
-        res,
-        await listings.json(key, () => listImages(ctx, owner, { tags, limit, cursor })),
-      );
+      await sendImagePage(res, ctx, listings, callerId(req), { tags, limit, cursor });
     })
     .post(authenticate, async (req, res) => {
       const body = parseBody(CreateImage, req.body);

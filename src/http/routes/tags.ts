@@ -1,13 +1,14 @@
 // GET /tags and GET /tags/:tag/images.
 import { Router, type RequestHandler } from 'express';
 import type { ImagesContext } from '../../images/context.js';
-import { listImages, listingVersion, listTags } from '../../images/read-images.js';
+import { listingVersion, listTags } from '../../images/read-images.js';
 import { callerId } from '../authenticate.js';
 import type { ListingCache } from '../listing-cache.js';
 import { methodNotAllowed } from '../problem.js';
 import { sendJsonText } from '../send-json.js';
 import { PageQuery, TagPath, TagsQuery } from '../schemas.js';
 import { parsePath, queryParser } from '../validate.js';
+import { sendImagePage } from './images.js';
 
 export function tagRoutes(
   ctx: ImagesContext,
@@ -37,17 +38,8 @@ export function tagRoutes(
     .get(authenticate, async (req, res) => {
       const { tag } = parsePath(TagPath, req.params);
       const { limit, cursor } = pageQuery(req);
-      const owner = callerId(req);
-      const version = await listingVersion(ctx, owner);
-      // The same page as GET /images?tags=<tag>, so the same key.
-      const key =
-        version === undefined
-          ? undefined
-          : [owner, version, 'images', [tag], limit, cursor ?? null];
-      sendJsonText(
-        res,
-        await listings.json(key, () => listImages(ctx, owner, { tags: [tag], limit, cursor })),
-      );
+      // The same page as GET /images?tags=<tag>, so the same cache entry.
+      await sendImagePage(res, ctx, listings, callerId(req), { tags: [tag], limit, cursor });
     })
     .all(methodNotAllowed(['GET']));
 
