@@ -18,7 +18,7 @@ import { makeThumbnail } from '../src/images/make-thumbnail.js';
 import { processUpload } from '../src/images/process-upload.js';
 import { startWorker, type Worker } from '../src/jobs/worker.js';
 import { createLogger } from '../src/logger.js';
-import { objectKey } from '../src/storage/blob-store.js';
+import { objectKey } from '../src/domain/object-keys.js';
 import { decodeForModel } from '../src/tagging/local-model.js';
 import { LocalModelPool } from '../src/tagging/local-model-pool.js';
 

@@ -1,7 +1,7 @@
 // The opaque page cursor shared by every ImageCatalog adapter: the (createdAt, id) of the last
 // image of a page, the keyset the next page starts after. Clients must treat it as opaque;
 // anything that does not decode to exactly that shape is the client's fault (400), never a 500.
-import { badRequest } from '../errors.js';
+import { badRequest } from '../http/http-error.js';
 
 export interface CursorPosition {
   /** ISO 8601, as stored on the image. */

@@ -1,42 +1,12 @@
 // The ImageCatalog port: images, their tags and the queries over them, always within one owner.
-// Adapters: sqlite.ts (local) and, later, opensearch.ts. Both pass test/contract/image-catalog.contract.ts.
-
-export const IMAGE_STATUSES = ['pending', 'tagged', 'failed'] as const;
-export type ImageStatus = (typeof IMAGE_STATUSES)[number];
-
-export interface Tag {
-  /** Lower-case, trimmed; multi-word tags keep their single inner space ("traffic light"). */
-  name: string;
-  /** 0–1. */
-  confidence: number;
-}
-
-export interface ImageRecord {
-  id: string;
-  ownerId: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  status: ImageStatus;
-  /** Highest confidence first. Empty unless status is `tagged`. */
-  tags: Tag[];
-  /** ISO 8601 with milliseconds, UTC. */
-  createdAt: string;
-  taggedAt?: string;
-  /** Why the image failed, in words a user understands. */
-  error?: string;
-}
-
-export interface TagCount {
-  name: string;
-  count: number;
-}
+// Adapters: sqlite.ts (local) and opensearch.ts. Both pass test/contract/image-catalog.contract.ts.
+import type { ImageRecord, Tag, TagCount } from '../domain/image.js';
 
 export interface ListQuery {
   /** AND: an image matches when it has every one of these tags. Empty: every image, any status. */
   tags: string[];
   limit: number;
-  /** Opaque, from a previous page's nextCursor. A bad cursor throws a 400 AppError. */
+  /** Opaque, from a previous page's nextCursor. A bad cursor throws InvalidCursor. */
   cursor?: string | undefined;
 }
 

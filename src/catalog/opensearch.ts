@@ -4,9 +4,11 @@
 // name+confidence pairs for display only and is not indexed at all.
 import OpenSearch from '@opensearch-project/opensearch';
 import type { Client } from '@opensearch-project/opensearch';
-import { AppError, conflict, TransientError } from '../errors.js';
+import { AppError, conflict } from '../http/http-error.js';
+import { TransientError } from '../domain/errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type { ImageCatalog, ImageRecord, ListQuery, Page, Tag, TagCount } from './image-catalog.js';
+import type { ImageCatalog, ListQuery, Page } from './image-catalog.js';
+import type { ImageRecord, Tag, TagCount } from '../domain/image.js';
 
 /** The AWS credentials SigV4 signs with (structurally the AWS SDK's AwsCredentialIdentity). */
 export type CredentialsProvider = () => Promise<{

@@ -4,17 +4,10 @@
 // index. Every read is one statement, so it sees one snapshot without a transaction around it.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.js';
-import { conflict } from '../errors.js';
+import { conflict } from '../http/http-error.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type {
-  ImageCatalog,
-  ImageRecord,
-  ImageStatus,
-  ListQuery,
-  Page,
-  Tag,
-  TagCount,
-} from './image-catalog.js';
+import type { ImageCatalog, ListQuery, Page } from './image-catalog.js';
+import type { ImageRecord, ImageStatus, Tag, TagCount } from '../domain/image.js';
 
 /** A row in raw (array) mode, in COLUMNS order: no per-row object for the driver to build. */
 type ImageRow = [

@@ -9,7 +9,7 @@ import { expressjwt, UnauthorizedError, type GetVerificationKey } from 'express-
 import type { Request as JwtRequest } from 'express-jwt';
 import type { JwtPayload } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
-import { AppError, unauthorized } from '../errors.js';
+import { AppError, unauthorized } from './http-error.js';
 import type { TokenRules } from '../identity/identity-provider.js';
 
 const REALM = 'Bearer realm="pixtag"';

@@ -1,9 +1,29 @@
 // RFC 9457 problem details: the one place that turns errors into HTTP responses.
-// AppErrors say what to answer; body-parser's own errors are the client's fault too; anything
-// else is a defect, logged with the request id and answered as a bare 500 with no internals.
+// AppErrors say what to answer; domain errors are mapped here (toHttpError), and so are
+// body-parser's own errors; anything else is a defect, logged with the request id and answered
+// as a bare 500 with no internals.
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { AppError, TransientError, type FieldError } from '../errors.js';
+import {
+  AccountNotReady,
+  CredentialsRejected,
+  DomainError,
+  IdentityUnavailable,
+  ImageAlreadyExists,
+  ImageChangedConcurrently,
+  ImageNotFound,
+  IncorrectCredentials,
+  InvalidCursor,
+  TooManyAttempts,
+  TransientError,
+  UploadInterrupted,
+  UploadMalformed,
+  UploadRejected,
+  UploadTooLarge,
+  UsernameTaken,
+  type FieldError,
+} from '../domain/errors.js';
+import { AppError } from './http-error.js';
 import type { Logger } from '../logger.js';
 
 export interface Problem {
@@ -50,25 +70,65 @@ function fromHttpishError(error: HttpishError): AppError | undefined {
   }
 }
 
+type DomainErrorClass = abstract new (...args: never[]) => DomainError;
+
+/** Each domain error's status; its message is the detail, its field errors the `errors`. */
+const STATUS_OF: ReadonlyArray<readonly [DomainErrorClass, number]> = [
+  [ImageNotFound, 404],
+  [InvalidCursor, 400],
+  [CredentialsRejected, 400],
+  [UploadMalformed, 400],
+  [UploadInterrupted, 400],
+  [IncorrectCredentials, 401],
+  [AccountNotReady, 403],
+  [UploadRejected, 403],
+  [ImageAlreadyExists, 409],
+  [ImageChangedConcurrently, 409],
+  [UsernameTaken, 409],
+  [UploadTooLarge, 413],
+  [TooManyAttempts, 429],
+  [IdentityUnavailable, 503],
+];
+
+function fromDomainError(error: DomainError): AppError | undefined {
+  const status = STATUS_OF.find(([type]) => error instanceof type)?.[1];
+  if (status === undefined) return undefined;
+  const headers =
+    error instanceof TooManyAttempts
+      ? { 'Retry-After': String(error.retryAfterSeconds) }
+      : error instanceof IdentityUnavailable
+        ? { 'Retry-After': '5' }
+        : undefined;
+  // RFC 9110 renamed 413; Node's table still has the old name.
+  const title = status === 413 ? 'Content Too Large' : (STATUS_CODES[status] ?? 'Error');
+  return new AppError(status, title, error.message, {
+    ...(error.errors ? { errors: error.errors } : {}),
+    ...(headers ? { headers } : {}),
+    cause: error,
+  });
+}
+
+/** The HTTP answer an error stands for; undefined for a defect (answered as a bare 500). */
+export function toHttpError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  if (error instanceof DomainError) return fromDomainError(error);
+  if (error instanceof TransientError) {
+    return new AppError(
+      503,
+      'Service Unavailable',
+      'A service pixtag depends on is unavailable. Try again shortly.',
+      { headers: { 'Retry-After': '5' }, cause: error },
+    );
+  }
+  return typeof error === 'object' && error !== null
+    ? fromHttpishError(error as HttpishError)
+    : undefined;
+}
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
-    const known =
-      error instanceof AppError
-        ? error
-        : error instanceof TransientError
-          ? new AppError(
-              503,
-              'Service Unavailable',
-              'A service pixtag depends on is unavailable. Try again shortly.',
-              {
-                headers: { 'Retry-After': '5' },
-                cause: error,
-              },
-            )
-          : typeof error === 'object' && error !== null
-            ? fromHttpishError(error as HttpishError)
-            : undefined;
+    const known = toHttpError(error);
     if (known) {
       if (known.status >= 500) log.error({ err: error, reqId: req.id }, 'request failed');
       return sendProblem(res, known);

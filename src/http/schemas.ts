@@ -1,19 +1,21 @@
 // The request and response shapes of the HTTP contract, as zod schemas. They validate requests
 // (http/validate.ts) and generate /openapi.json (http/openapi.ts), so docs and behaviour are one.
 import * as z from 'zod';
-import { IMAGE_STATUSES } from '../catalog/image-catalog.js';
-import { ALLOWED_IMAGE_TYPES } from '../images/sniff-image-type.js';
+import { IMAGE_STATUSES, type ImageView } from '../domain/image.js';
+import { PASSWORD_RULE, USERNAME_RULE } from '../domain/account-rules.js';
+import { ALLOWED_IMAGE_TYPES } from '../domain/content-types.js';
+import { normaliseTagName, tagNameProblem } from '../domain/tag-name.js';
 
 export const Credentials = z.strictObject({
   username: z
     .string()
-    .min(3, 'must be 3 to 128 characters')
-    .max(128, 'must be 3 to 128 characters')
-    .regex(/^[A-Za-z0-9._@+-]+$/, 'may contain only letters, digits and . _ @ + -'),
+    .min(USERNAME_RULE.min, USERNAME_RULE.lengthMessage)
+    .max(USERNAME_RULE.max, USERNAME_RULE.lengthMessage)
+    .regex(USERNAME_RULE.pattern, USERNAME_RULE.patternMessage),
   password: z
     .string()
-    .min(8, 'must be 8 to 256 characters')
-    .max(256, 'must be 8 to 256 characters'),
+    .min(PASSWORD_RULE.min, PASSWORD_RULE.lengthMessage)
+    .max(PASSWORD_RULE.max, PASSWORD_RULE.lengthMessage),
 });
 
 // Filenames are display names only (keys never derive from them), but control characters and
@@ -42,8 +44,11 @@ export function createImageBody(maxUploadBytes: number) {
 
 const TagName = z
   .string()
-  .transform((name) => name.trim().toLowerCase().replace(/\s+/g, ' '))
-  .pipe(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'));
+  .transform(normaliseTagName)
+  .superRefine((name, ctx) => {
+    const problem = tagNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const limit = (max: number, fallback: number) =>
   z.coerce
@@ -103,6 +108,18 @@ export const Image = z.object({
       'Short-lived URL of a WebP thumbnail (longest side 320 px, upright); present once tagged.',
   }),
 });
+
+// The schema documents the domain's ImageView: the same fields, each at least as narrow (the
+// schema names the allowed content types). Either changing alone fails to compile.
+type Documents<Schema, Domain> = [Schema] extends [Domain]
+  ? [keyof Schema] extends [keyof Domain]
+    ? [keyof Domain] extends [keyof Schema]
+      ? true
+      : false
+    : false
+  : false;
+const imageDocumentsImageView: Documents<z.output<typeof Image>, ImageView> = true;
+void imageDocumentsImageView;
 
 export const ImagePage = z.object({ items: z.array(Image), nextCursor: z.string().nullable() });
 

@@ -10,7 +10,7 @@ import {
   type AugmentedRequest,
   type RateLimitRequestHandler,
 } from 'express-rate-limit';
-import { tooManyRequests } from '../errors.js';
+import { tooManyRequests } from './http-error.js';
 
 export interface SignInRateLimitOptions {
   windowMs?: number;

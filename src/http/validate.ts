@@ -1,7 +1,7 @@
 // Parses a request part with its schema, or throws one 400 listing every problem.
 import type { Request } from 'express';
 import type * as z from 'zod';
-import { badRequest } from '../errors.js';
+import { badRequest } from './http-error.js';
 
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {

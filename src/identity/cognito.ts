@@ -16,7 +16,7 @@ import {
   forbidden,
   tooManyRequests,
   unauthorized,
-} from '../errors.js';
+} from '../http/http-error.js';
 import { cognitoTokenRules } from './cognito-token-rules.js';
 import type { IdentityProvider, Session, TokenRules } from './identity-provider.js';
 

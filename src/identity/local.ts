@@ -21,7 +21,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import type { JSONWebKey } from 'jwks-rsa';
 import type { Db } from '../db/database.js';
-import { badRequest, conflict, unauthorized } from '../errors.js';
+import { badRequest, conflict, unauthorized } from '../http/http-error.js';
 import type { IdentityProvider, Session, TokenRules } from './identity-provider.js';
 
 export interface LocalIdentityOptions {

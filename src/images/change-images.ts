@@ -1,8 +1,9 @@
 // DELETE /images/:id and POST /images/:id/retag.
-import { notFound } from '../errors.js';
-import { objectKey, thumbnailKey } from '../storage/blob-store.js';
+import { notFound } from '../http/http-error.js';
+import { objectKey, thumbnailKey } from '../domain/object-keys.js';
 import type { ImagesContext } from './context.js';
-import { toImageView, type ImageView } from './image-view.js';
+import { toImageView } from './image-view.js';
+import { type ImageView } from '../domain/image.js';
 import { requireImage } from './read-images.js';
 
 /** Removes the index entry first, so the image vanishes from every listing at once. */

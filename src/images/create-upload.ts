@@ -1,10 +1,11 @@
 // POST /images: record a pending image and hand back a signed URL for its bytes. The image is
 // processed once the store has the bytes (local upload route or S3 event), never before.
 import type { SignedRequest } from '../storage/blob-store.js';
-import { objectKey } from '../storage/blob-store.js';
+import { objectKey } from '../domain/object-keys.js';
 import { uploadDeadline, type ImagesContext } from './context.js';
 import { newImageId } from './image-id.js';
-import { toImageView, type ImageView } from './image-view.js';
+import { toImageView } from './image-view.js';
+import { type ImageView } from '../domain/image.js';
 
 export interface NewUpload {
   contentType: string;

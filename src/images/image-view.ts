@@ -1,22 +1,8 @@
 // The Image of the HTTP contract, as a client sees it: no owner id, plus short-lived URLs of the
 // image and (once tagged) of its thumbnail.
-import type { ImageRecord, Tag } from '../catalog/image-catalog.js';
+import type { ImageRecord, ImageView } from '../domain/image.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { objectKey, thumbnailKey } from '../storage/blob-store.js';
-
-export interface ImageView {
-  id: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  status: ImageRecord['status'];
-  tags: Tag[];
-  createdAt: string;
-  taggedAt?: string;
-  error?: string;
-  url?: string;
-  thumbnailUrl?: string;
-}
+import { objectKey, thumbnailKey } from '../domain/object-keys.js';
 
 export async function toImageView(image: ImageRecord, blobs: BlobStore): Promise<ImageView> {
   const view: ImageView = {

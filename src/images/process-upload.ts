@@ -2,19 +2,16 @@
 // The local worker calls it for each job and the S3 event handler for each record. At-least-once
 // delivery is expected: an image that is no longer pending is left as it is, so a duplicate
 // delivery costs one catalog read and never a second set of tags.
-import { TransientError, UnprocessableImageError } from '../errors.js';
+import { TransientError, UnprocessableImageError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
-import {
-  BlobNotFoundError,
-  BlobTooLargeError,
-  parseObjectKey,
-  thumbnailKey,
-} from '../storage/blob-store.js';
+import { BlobNotFoundError, BlobTooLargeError } from '../storage/blob-store.js';
+import { parseObjectKey, thumbnailKey } from '../domain/object-keys.js';
 import { keepTags } from '../tagging/keep-tags.js';
 import type { Tagger } from '../tagging/tagger.js';
 import { uploadDeadline, type ImagesContext } from './context.js';
 import { makeThumbnail, THUMBNAIL_TYPE } from './make-thumbnail.js';
-import { describeImageType, sniffImageType } from './sniff-image-type.js';
+import { sniffImageType } from './sniff-image-type.js';
+import { describeImageType } from '../domain/content-types.js';
 
 export interface ProcessingContext extends ImagesContext {
   /** Lazy: the first upload pays for loading the model, the API never does. */

@@ -1,9 +1,11 @@
 // GET /images, GET /images/:id, GET /tags/:tag/images and GET /tags: reads, always scoped to the
 // caller. Another user's image is indistinguishable from one that does not exist.
-import type { ImageRecord, ListQuery, Page, TagCount } from '../catalog/image-catalog.js';
-import { notFound } from '../errors.js';
+import type { ListQuery, Page } from '../catalog/image-catalog.js';
+import type { ImageRecord, TagCount } from '../domain/image.js';
+import { notFound } from '../http/http-error.js';
 import type { ImagesContext } from './context.js';
-import { toImageView, type ImageView } from './image-view.js';
+import { toImageView } from './image-view.js';
+import { type ImageView } from '../domain/image.js';
 
 /**
  * A value that is the same exactly while the owner's listings (pages and tag counts, with the

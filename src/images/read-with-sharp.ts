@@ -1,7 +1,7 @@
 // How untrusted upload bytes are opened with sharp, for the thumbnail and for the local model
 // alike: the same pixel cap, the same strictness and the same words for the user when it fails.
 import type { Sharp } from 'sharp';
-import { UnprocessableImageError } from '../errors.js';
+import { UnprocessableImageError } from '../domain/errors.js';
 
 // Far above any photo a person uploads, far below what would exhaust memory while decoding.
 export const MAX_INPUT_PIXELS = 100_000_000;

@@ -1,16 +1,6 @@
 // The Content-Type a client declares is only a claim: the bytes decide what a file really is,
 // both before tagging and before a stored file is ever served back as an image.
-
-export const ALLOWED_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const;
-
-export type ImageContentType = (typeof ALLOWED_IMAGE_TYPES)[number];
-
-const NAMES: Record<ImageContentType, string> = {
-  'image/jpeg': 'JPEG',
-  'image/png': 'PNG',
-  'image/webp': 'WebP',
-  'image/gif': 'GIF',
-};
+import type { ImageContentType } from '../domain/content-types.js';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -29,9 +19,4 @@ export function sniffImageType(bytes: Uint8Array): ImageContentType | undefined 
   // "RIFF", then the 4-byte chunk size, then the form type.
   if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return 'image/webp';
   return undefined;
-}
-
-/** A short name people know the format by ("JPEG"), for messages. */
-export function describeImageType(type: ImageContentType): string {
-  return NAMES[type];
 }

@@ -3,8 +3,8 @@
 // (the tutorial's "call a Lambda from a Lambda"); `api` never tags in-line.
 import type * as LambdaSdk from '@aws-sdk/client-lambda';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import type { ProcessingQueue } from '../images/context.js';
-import { TransientError } from '../errors.js';
+import type { ProcessingQueue } from './processing-queue.js';
+import { TransientError } from '../domain/errors.js';
 
 export interface LambdaProcessingOptions {
   functionName: string;

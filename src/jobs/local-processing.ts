@@ -1,6 +1,6 @@
 // The ProcessingQueue of the plain server: the durable SQLite job queue, and a nudge to the local
 // worker so a new job does not wait for its next timer.
-import type { ProcessingQueue } from '../images/context.js';
+import type { ProcessingQueue } from './processing-queue.js';
 import type { JobQueue } from './job-queue.js';
 
 export class LocalProcessingQueue implements ProcessingQueue {

@@ -49,23 +49,3 @@ export class BlobTooLargeError extends Error {
     super(`object at ${key} is larger than ${maxBytes} bytes`);
   }
 }
-
-/** Object keys are u/<owner id>/<image id>. */
-export function objectKey(ownerId: string, imageId: string): string {
-  return `u/${ownerId}/${imageId}`;
-}
-
-/**
- * Thumbnails are t/<owner id>/<image id>.webp: outside u/, so storing one is never taken for an
- * upload (S3 notifies onUpload for u/ only) and a grant can name each prefix on its own.
- */
-export function thumbnailKey(ownerId: string, imageId: string): string {
-  return `t/${ownerId}/${imageId}.webp`;
-}
-
-const KEY = /^u\/([A-Za-z0-9._-]{1,128})\/([A-Za-z0-9-]{1,64})$/;
-
-export function parseObjectKey(key: string): { ownerId: string; imageId: string } | undefined {
-  const match = KEY.exec(key);
-  return match ? { ownerId: match[1]!, imageId: match[2]! } : undefined;
-}

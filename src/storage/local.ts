@@ -7,7 +7,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError, forbidden } from '../errors.js';
+import { AppError, forbidden } from '../http/http-error.js';
 import type { BlobStore, SignedRequest, UploadSpec } from './blob-store.js';
 import { BlobNotFoundError, BlobTooLargeError } from './blob-store.js';
 import { readOrCreateSecret } from '../secret-file.js';

@@ -10,7 +10,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { TransientError } from '../errors.js';
+import { TransientError } from '../domain/errors.js';
 import type { BlobStore, SignedRequest, UploadSpec } from './blob-store.js';
 import { BlobNotFoundError, BlobTooLargeError } from './blob-store.js';
 

@@ -4,9 +4,9 @@
 // Bundled, scripts/clarifai-bundle.mjs replaces the package's entry with a build-time descriptor.
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type * as Grpc from '@grpc/grpc-js';
-import type { Tag } from '../catalog/image-catalog.js';
+import type { Tag } from '../domain/image.js';
 import type { TaggerConfig } from '../config.js';
-import { TransientError, UnprocessableImageError } from '../errors.js';
+import { TransientError, UnprocessableImageError } from '../domain/errors.js';
 import type { Tagger } from './tagger.js';
 
 export interface ClarifaiTaggerOptions extends Omit<

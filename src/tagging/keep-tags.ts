@@ -1,16 +1,13 @@
 // One rule for every tagger, so the threshold and the count mean the same whichever model
 // produced the labels, and the catalog only ever sees clean, unique names.
-import type { Tag } from '../catalog/image-catalog.js';
+import type { Tag } from '../domain/image.js';
+import { normaliseTagName } from '../domain/tag-name.js';
 
 export interface KeepTagsOptions {
   /** Tags scoring at or above it are kept. */
   minConfidence: number;
   /** Most tags kept. */
   max: number;
-}
-
-export function normaliseTagName(name: string): string {
-  return name.trim().toLowerCase().replace(/\s+/g, ' ');
 }
 
 const clamp01 = (n: number): number => (Number.isNaN(n) ? 0 : Math.min(1, Math.max(0, n)));

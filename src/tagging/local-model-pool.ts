@@ -4,8 +4,8 @@
 // Each thread holds its own model (about 0.5 s to load, about 150 MiB of RSS); threads start one
 // by one as images arrive, up to `size`, so the API never pays and an idle server holds no model.
 import { Worker } from 'node:worker_threads';
-import type { Tag } from '../catalog/image-catalog.js';
-import { TransientError } from '../errors.js';
+import type { Tag } from '../domain/image.js';
+import { TransientError } from '../domain/errors.js';
 import { decodeForModel, type LocalModelTaggerOptions } from './local-model.js';
 import { receivedError, type TagReply, type TagRequest } from './tag-thread-protocol.js';
 import type { Tagger } from './tagger.js';

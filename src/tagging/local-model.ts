@@ -9,8 +9,8 @@ import { pathToFileURL } from 'node:url';
 import type * as tfjs from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type * as HumanModule from '@vladmandic/human';
-import type { Tag } from '../catalog/image-catalog.js';
-import { TransientError } from '../errors.js';
+import type { Tag } from '../domain/image.js';
+import { TransientError } from '../domain/errors.js';
 import { openWithSharp, withSharpErrors } from '../images/read-with-sharp.js';
 import type { Tagger } from './tagger.js';
 

@@ -2,8 +2,8 @@
 // side of the exchange. Errors cross the boundary by name: structured clone keeps a message but
 // not a class, and the worker needs to know an unreadable image from a model that is down.
 import type { MessagePort } from 'node:worker_threads';
-import type { Tag } from '../catalog/image-catalog.js';
-import { TransientError, UnprocessableImageError } from '../errors.js';
+import type { Tag } from '../domain/image.js';
+import { TransientError, UnprocessableImageError } from '../domain/errors.js';
 import type { DecodedImage } from './local-model.js';
 
 /** Main → thread: one decoded image; `pixels` is transferred, not copied. */

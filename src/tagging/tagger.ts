@@ -1,7 +1,7 @@
 // The Tagger port: image bytes in, raw labels out. Filtering (threshold, count, normalising)
 // is keep-tags.ts's job so every tagger is judged by the same rule.
 // Adapters: local-model.ts (offline CenterNet) and, later, clarifai.ts.
-import type { Tag } from '../catalog/image-catalog.js';
+import type { Tag } from '../domain/image.js';
 
 export interface Tagger {
   readonly name: string;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TransientError } from '../../src/errors.js';
+import { TransientError } from '../../src/domain/errors.js';
 import { TAGGER_UNAVAILABLE } from '../../src/images/process-upload.js';
 import type { Tagger } from '../../src/tagging/tagger.js';
 import { fixture, putSigned, startTestApp, type TestApp } from '../support/local-app.js';

@@ -5,13 +5,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlobStore, SignedRequest } from '../../src/storage/blob-store.js';
-import {
-  BlobNotFoundError,
-  BlobTooLargeError,
-  objectKey,
-  parseObjectKey,
-  thumbnailKey,
-} from '../../src/storage/blob-store.js';
+import { BlobNotFoundError, BlobTooLargeError } from '../../src/storage/blob-store.js';
+import { objectKey, parseObjectKey, thumbnailKey } from '../../src/domain/object-keys.js';
 
 export interface BlobStoreHarness {
   store: BlobStore;

@@ -12,9 +12,10 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileRoutes } from '../../src/http/routes/files.js';
 import { errorHandler } from '../../src/http/problem.js';
-import type { ProcessingQueue } from '../../src/images/context.js';
+import type { ProcessingQueue } from '../../src/jobs/processing-queue.js';
 import { createLogger } from '../../src/logger.js';
-import { BlobNotFoundError, objectKey } from '../../src/storage/blob-store.js';
+import { BlobNotFoundError } from '../../src/storage/blob-store.js';
+import { objectKey } from '../../src/domain/object-keys.js';
 import { LocalBlobStore } from '../../src/storage/local.js';
 import {
   blobStoreContract,

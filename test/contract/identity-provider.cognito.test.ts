@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/http/http-error.js';
 import { CognitoIdentityProvider } from '../../src/identity/cognito.js';
 import { startCognitoLocal, type CognitoLocal } from '../support/cognito-local.js';
 import {

@@ -7,7 +7,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Request as JwtRequest } from 'express-jwt';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/http/http-error.js';
 import { callerId, createAuthenticate } from '../../src/http/authenticate.js';
 import type { IdentityProvider, TokenRules } from '../../src/identity/identity-provider.js';
 

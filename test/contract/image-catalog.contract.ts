@@ -1,8 +1,9 @@
 // The behaviour every ImageCatalog adapter must have. Each test sets up its own catalog.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ImageCatalog, ImageRecord, Tag } from '../../src/catalog/image-catalog.js';
-import { AppError } from '../../src/errors.js';
+import type { ImageCatalog } from '../../src/catalog/image-catalog.js';
+import type { ImageRecord, Tag } from '../../src/domain/image.js';
+import { AppError } from '../../src/http/http-error.js';
 
 export interface CatalogHarness {
   catalog: ImageCatalog;

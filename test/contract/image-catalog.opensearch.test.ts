@@ -8,9 +8,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import OpenSearch from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ImageRecord } from '../../src/catalog/image-catalog.js';
+import type { ImageRecord } from '../../src/domain/image.js';
 import { IMAGE_MAPPING, OpenSearchImageCatalog } from '../../src/catalog/opensearch.js';
-import { AppError, TransientError } from '../../src/errors.js';
+import { AppError } from '../../src/http/http-error.js';
+import { TransientError } from '../../src/domain/errors.js';
 import { startOpenSearchFake, type OpenSearchFake } from '../support/opensearch-fake.js';
 import { imageCatalogContract } from './image-catalog.contract.js';
 

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TransientError, UnprocessableImageError } from '../../src/errors.js';
+import { TransientError, UnprocessableImageError } from '../../src/domain/errors.js';
 import {
   clarifaiTarget,
   createClarifaiTagger,

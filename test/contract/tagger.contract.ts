@@ -2,7 +2,7 @@
 // calls taggerContract once with a setup that builds that adapter (against its real stand-in).
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnprocessableImageError } from '../../src/errors.js';
+import { UnprocessableImageError } from '../../src/domain/errors.js';
 import { keepTags } from '../../src/tagging/keep-tags.js';
 import type { Tagger } from '../../src/tagging/tagger.js';
 

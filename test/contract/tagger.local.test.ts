@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TransientError, UnprocessableImageError } from '../../src/errors.js';
+import { TransientError, UnprocessableImageError } from '../../src/domain/errors.js';
 import { keepTags } from '../../src/tagging/keep-tags.js';
 import { decodeForModel, LocalModelTagger } from '../../src/tagging/local-model.js';
 import { fixture, taggerContract } from './tagger.contract.js';

@@ -14,7 +14,8 @@ import { deleteImage } from '../../src/images/change-images.js';
 import { processUpload, type ProcessingContext } from '../../src/images/process-upload.js';
 import { getImage } from '../../src/images/read-images.js';
 import { createLogger } from '../../src/logger.js';
-import { BlobNotFoundError, objectKey, thumbnailKey } from '../../src/storage/blob-store.js';
+import { BlobNotFoundError } from '../../src/storage/blob-store.js';
+import { objectKey, thumbnailKey } from '../../src/domain/object-keys.js';
 import { fixture } from '../support/local-app.js';
 import { readFailure, type BlobStoreHarness } from './blob-store.contract.js';
 

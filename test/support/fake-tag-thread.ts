@@ -2,7 +2,7 @@
 // image's width, so a test can make a thread answer, fail in each way, or die, in milliseconds.
 import { threadId } from 'node:worker_threads';
 import { parentPort } from 'node:worker_threads';
-import { TransientError, UnprocessableImageError } from '../../src/errors.js';
+import { TransientError, UnprocessableImageError } from '../../src/domain/errors.js';
 import { serveTagRequests } from '../../src/tagging/tag-thread-protocol.js';
 
 export const FAKE = {

@@ -15,7 +15,7 @@ import type { ErrorRequestHandler } from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/http/http-error.js';
 import { callerId, createAuthenticate } from '../../src/http/authenticate.js';
 import type { TokenRules } from '../../src/identity/identity-provider.js';
 import { LocalIdentityProvider } from '../../src/identity/local.js';

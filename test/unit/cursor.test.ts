@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../../src/catalog/cursor.js';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/http/http-error.js';
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/http/http-error.js';
 import { BlobNotFoundError, BlobTooLargeError } from '../../src/storage/blob-store.js';
 import { LocalBlobStore } from '../../src/storage/local.js';
 

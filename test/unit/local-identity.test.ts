@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/database.js';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/http/http-error.js';
 import { LocalIdentityProvider } from '../../src/identity/local.js';
 
 const ISSUER = 'http://localhost:3000';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TransientError, UnprocessableImageError } from '../../src/errors.js';
+import { TransientError, UnprocessableImageError } from '../../src/domain/errors.js';
 import { LocalModelPool } from '../../src/tagging/local-model-pool.js';
 import { workerScript } from '../../src/tagging/worker-script.js';
 import { FAKE } from '../support/fake-tag-thread.js';

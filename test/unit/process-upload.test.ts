@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ImageRecord, Tag } from '../../src/catalog/image-catalog.js';
+import type { ImageRecord, Tag } from '../../src/domain/image.js';
 import { SqliteImageCatalog } from '../../src/catalog/sqlite.js';
 import { openDatabase } from '../../src/db/database.js';
-import { TransientError } from '../../src/errors.js';
+import { TransientError } from '../../src/domain/errors.js';
 import { deleteImage } from '../../src/images/change-images.js';
 import {
   processUpload,
@@ -16,7 +16,8 @@ import {
   type ProcessingContext,
 } from '../../src/images/process-upload.js';
 import { createLogger } from '../../src/logger.js';
-import { BlobNotFoundError, objectKey, thumbnailKey } from '../../src/storage/blob-store.js';
+import { BlobNotFoundError } from '../../src/storage/blob-store.js';
+import { objectKey, thumbnailKey } from '../../src/domain/object-keys.js';
 import { LocalBlobStore } from '../../src/storage/local.js';
 import type { Tagger } from '../../src/tagging/tagger.js';
 import { fixture } from '../support/local-app.js';

@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors.js';
+import { AppError } from '../../src/http/http-error.js';
 import { ListImagesQuery } from '../../src/http/schemas.js';
 import { queryParser } from '../../src/http/validate.js';
 

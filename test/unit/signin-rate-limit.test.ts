@@ -2,7 +2,7 @@ import express from 'express';
 import type { ErrorRequestHandler } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { AppError, badRequest, unauthorized } from '../../src/errors.js';
+import { AppError, badRequest, unauthorized } from '../../src/http/http-error.js';
 import { createSignInRateLimit } from '../../src/http/signin-rate-limit.js';
 
 const MAX_FAILURES = 3;

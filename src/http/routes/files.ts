@@ -1,9 +1,9 @@
 // /files/*: the local store's stand-in for S3's signed URLs. PUT stores an upload (then queues
 // it for tagging); GET serves a download. Mounted only with STORAGE=local.
 import { Router, type Request } from 'express';
-import type { ProcessingQueue } from '../../images/context.js';
+import type { ProcessingQueue } from '../../jobs/processing-queue.js';
 import { sniffImageType } from '../../images/sniff-image-type.js';
-import { notFound } from '../../errors.js';
+import { notFound } from '../http-error.js';
 import { BlobNotFoundError } from '../../storage/blob-store.js';
 import type { LocalBlobStore } from '../../storage/local.js';
 import { methodNotAllowed } from '../problem.js';

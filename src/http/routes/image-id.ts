@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { notFound } from '../../errors.js';
+import { notFound } from '../http-error.js';
 
 const IMAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
-import { AppError } from '../../errors.js';
-import { ALLOWED_IMAGE_TYPES } from '../../images/sniff-image-type.js';
+import { AppError } from '../http-error.js';
+import { ALLOWED_IMAGE_TYPES } from '../../domain/content-types.js';
 import { methodNotAllowed } from '../problem.js';
 
 export interface WebOptions {

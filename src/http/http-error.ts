@@ -1,11 +1,6 @@
-// The one error type that crosses layers. Adapters translate their system's failures into an
-// AppError (the client's fault or a known outcome) or a TransientError (worth retrying) at their
-// edge; http/problem.ts turns AppErrors into RFC 9457 responses and everything else into a bare 500.
-
-export interface FieldError {
-  path: string;
-  message: string;
-}
+// An HTTP answer that is not a success: its status, title and detail. Only http/ makes these;
+// the layers below throw domain errors (domain/errors.ts), which http/problem.ts maps to one.
+import type { FieldError } from '../domain/errors.js';
 
 export interface AppErrorExtra {
   errors?: FieldError[];
@@ -46,23 +41,3 @@ export const tooManyRequests = (detail: string, retryAfterSeconds: number) =>
   new AppError(429, 'Too Many Requests', detail, {
     headers: { 'Retry-After': String(retryAfterSeconds) },
   });
-
-/** A failure of an outside system that may pass (outage, throttling): the caller retries later. */
-export class TransientError extends Error {
-  override readonly name = 'TransientError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
-
-/** Processing cannot succeed for this input, however often it is retried (not an image, …). */
-export class UnprocessableImageError extends Error {
-  override readonly name = 'UnprocessableImageError';
-  constructor(
-    /** Shown to the user as the image's `error`. */
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
