@@ -1,7 +1,7 @@
 // The opaque page cursor shared by every ImageCatalog adapter: the (createdAt, id) of the last
 // image of a page, the keyset the next page starts after. Clients must treat it as opaque;
 // anything that does not decode to exactly that shape is the client's fault (400), never a 500.
-import { badRequest } from '../http/http-error.js';
+import { InvalidCursor } from '../domain/errors.js';
 
 export interface CursorPosition {
   /** ISO 8601, as stored on the image. */
@@ -21,7 +21,7 @@ export function encodeCursor(position: CursorPosition): string {
   );
 }
 
-/** Throws a 400 AppError (and nothing else) for a cursor encodeCursor did not make. */
+/** Throws InvalidCursor (and nothing else) for a cursor encodeCursor did not make. */
 export function decodeCursor(cursor: string): CursorPosition {
   if (typeof cursor !== 'string' || cursor.length === 0) return invalid('It is empty.');
   if (cursor.length > MAX_CURSOR_LENGTH) return invalid('It is too long.');
@@ -50,5 +50,5 @@ export function decodeCursor(cursor: string): CursorPosition {
 }
 
 function invalid(message: string): never {
-  throw badRequest('The cursor is not valid.', [{ path: 'cursor', message }]);
+  throw new InvalidCursor(message);
 }

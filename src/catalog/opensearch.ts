@@ -4,8 +4,12 @@
 // name+confidence pairs for display only and is not indexed at all.
 import OpenSearch from '@opensearch-project/opensearch';
 import type { Client } from '@opensearch-project/opensearch';
-import { AppError, conflict } from '../http/http-error.js';
-import { TransientError } from '../domain/errors.js';
+import {
+  DomainError,
+  ImageAlreadyExists,
+  ImageChangedConcurrently,
+  TransientError,
+} from '../domain/errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { ImageCatalog, ListQuery, Page } from './image-catalog.js';
 import type { ImageRecord, Tag, TagCount } from '../domain/image.js';
@@ -87,7 +91,7 @@ export class OpenSearchImageCatalog implements ImageCatalog {
     await this.client.close();
   }
 
-  /** A duplicate id is a 409 AppError. Tags are stored only when the status is `tagged`. */
+  /** A duplicate id throws ImageAlreadyExists. Tags are stored only when the status is `tagged`. */
   async insert(image: ImageRecord): Promise<void> {
     const { status, taggedAt, error } = image;
     const tags = status === 'tagged' ? image.tags : [];
@@ -96,7 +100,7 @@ export class OpenSearchImageCatalog implements ImageCatalog {
     try {
       await this.client.index({ index, id: image.id, body, op_type: 'create', ...writeParams });
     } catch (error) {
-      if (statusOf(error) === 409) throw conflict(`An image with id ${image.id} already exists.`);
+      if (statusOf(error) === 409) throw new ImageAlreadyExists(image.id);
       throw translate(error);
     }
   }
@@ -230,7 +234,7 @@ export class OpenSearchImageCatalog implements ImageCatalog {
         return await write(found.version, found.doc);
       } catch (error) {
         if (statusOf(error) !== 409) throw translate(error);
-        if (attempt === 2) throw conflict(`Image ${id} changed while it was being updated.`);
+        if (attempt === 2) throw new ImageChangedConcurrently(id);
       }
     }
   }
@@ -307,7 +311,7 @@ async function translated<T>(request: Promise<T>): Promise<T> {
 
 /** The edge: nothing above this module sees the client's error classes. */
 function translate(error: unknown): Error {
-  if (error instanceof AppError || error instanceof TransientError) return error;
+  if (error instanceof DomainError || error instanceof TransientError) return error;
   const status = statusOf(error);
   if (status === 429 || (status !== undefined && status >= 500)) {
     return new TransientError(`OpenSearch is unavailable (HTTP ${status}).`, { cause: error });

@@ -4,7 +4,7 @@
 // index. Every read is one statement, so it sees one snapshot without a transaction around it.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.js';
-import { conflict } from '../http/http-error.js';
+import { ImageAlreadyExists } from '../domain/errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { ImageCatalog, ListQuery, Page } from './image-catalog.js';
 import type { ImageRecord, ImageStatus, Tag, TagCount } from '../domain/image.js';
@@ -120,7 +120,7 @@ export class SqliteImageCatalog implements ImageCatalog {
     this.sql = prepare(db);
   }
 
-  /** A duplicate id is a 409 AppError. Tags are stored only when the status is `tagged`. */
+  /** A duplicate id throws ImageAlreadyExists. Tags are stored only when the status is `tagged`. */
   async insert(image: ImageRecord): Promise<void> {
     try {
       this.sql.addOwner.run({ owner: image.ownerId });
@@ -142,7 +142,7 @@ export class SqliteImageCatalog implements ImageCatalog {
         isConstraint(error, 'SQLITE_CONSTRAINT_UNIQUE') ||
         isConstraint(error, 'SQLITE_CONSTRAINT_PRIMARYKEY')
       ) {
-        throw conflict(`An image with id ${image.id} already exists.`);
+        throw new ImageAlreadyExists(image.id);
       }
       throw error;
     }

@@ -1,5 +1,5 @@
 // DELETE /images/:id and POST /images/:id/retag.
-import { notFound } from '../http/http-error.js';
+import { ImageNotFound } from '../domain/errors.js';
 import { objectKey, thumbnailKey } from '../domain/object-keys.js';
 import type { ImagesContext } from './context.js';
 import { toImageView } from './image-view.js';
@@ -8,7 +8,7 @@ import { requireImage } from './read-images.js';
 
 /** Removes the index entry first, so the image vanishes from every listing at once. */
 export async function deleteImage(ctx: ImagesContext, ownerId: string, id: string): Promise<void> {
-  if (!(await ctx.catalog.remove(ownerId, id))) throw notFound('The image');
+  if (!(await ctx.catalog.remove(ownerId, id))) throw new ImageNotFound();
   const key = objectKey(ownerId, id);
   await ctx.processing.cancel(key);
   await Promise.all([ctx.blobs.remove(key), ctx.blobs.remove(thumbnailKey(ownerId, id))]);

@@ -2,7 +2,7 @@
 // caller. Another user's image is indistinguishable from one that does not exist.
 import type { ListQuery, Page } from '../catalog/image-catalog.js';
 import type { ImageRecord, TagCount } from '../domain/image.js';
-import { notFound } from '../http/http-error.js';
+import { ImageNotFound } from '../domain/errors.js';
 import type { ImagesContext } from './context.js';
 import { toImageView } from './image-view.js';
 import { type ImageView } from '../domain/image.js';
@@ -43,7 +43,7 @@ export async function requireImage(
   id: string,
 ): Promise<ImageRecord> {
   const image = await ctx.catalog.get(ownerId, id);
-  if (!image) throw notFound('The image');
+  if (!image) throw new ImageNotFound();
   return image;
 }
 

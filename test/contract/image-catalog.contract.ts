@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ImageCatalog } from '../../src/catalog/image-catalog.js';
 import type { ImageRecord, Tag } from '../../src/domain/image.js';
-import { AppError } from '../../src/http/http-error.js';
+import { InvalidCursor } from '../../src/domain/errors.js';
+import { toHttpError } from '../../src/http/problem.js';
 
 export interface CatalogHarness {
   catalog: ImageCatalog;
@@ -190,14 +191,16 @@ export function imageCatalogContract(name: string, setup: () => Promise<CatalogH
         expect(ids(await listAll(catalog, 'alice', ['dog'], 3))).toEqual(expected);
       }));
 
-    it('when the cursor is not one the catalog made, then a 400 AppError', () =>
+    it('when the cursor is not one the catalog made, then InvalidCursor (a 400)', () =>
       withCatalog(async (catalog) => {
         for (const cursor of ['garbage!', 'bm90IGpzb24', 'WzEsMl0', 'x'.repeat(600)]) {
           const listing = catalog.list('alice', { tags: [], limit: 10, cursor });
-          await expect(listing).rejects.toBeInstanceOf(AppError);
-          await expect(
-            catalog.list('alice', { tags: ['dog'], limit: 10, cursor }),
-          ).rejects.toMatchObject({ status: 400 });
+          await expect(listing).rejects.toBeInstanceOf(InvalidCursor);
+          const error = await catalog.list('alice', { tags: ['dog'], limit: 10, cursor }).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(toHttpError(error)).toMatchObject({ status: 400 });
         }
       }));
 

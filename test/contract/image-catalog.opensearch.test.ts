@@ -10,7 +10,12 @@ import OpenSearch from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImageRecord } from '../../src/domain/image.js';
 import { IMAGE_MAPPING, OpenSearchImageCatalog } from '../../src/catalog/opensearch.js';
-import { AppError } from '../../src/http/http-error.js';
+import {
+  DomainError,
+  ImageAlreadyExists,
+  ImageChangedConcurrently,
+} from '../../src/domain/errors.js';
+import { toHttpError } from '../../src/http/problem.js';
 import { TransientError } from '../../src/domain/errors.js';
 import { startOpenSearchFake, type OpenSearchFake } from '../support/opensearch-fake.js';
 import { imageCatalogContract } from './image-catalog.contract.js';
@@ -205,21 +210,27 @@ describe('OpenSearchImageCatalog requests', () => {
     fake.failNext(409, 'version_conflict_engine_exception', conditional);
     fake.failNext(409, 'version_conflict_engine_exception', conditional);
     from = mark();
-    await expect(catalog.markPending('alice', img.id)).rejects.toMatchObject({
-      name: 'AppError',
-      status: 409,
-    });
+    const error = await catalog.markPending('alice', img.id).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ImageChangedConcurrently);
+    expect(toHttpError(error)).toMatchObject({ status: 409 });
     expect(sent(from)).toHaveLength(4);
     await catalog.close();
   });
 
-  it('when the same id is inserted twice, then a 409 AppError', async () => {
+  it('when the same id is inserted twice, then ImageAlreadyExists (a 409)', async () => {
     const { catalog } = await opened();
     const img = image('alice');
     await catalog.insert(img);
     const again = catalog.insert({ ...img, ownerId: 'bob' });
-    await expect(again).rejects.toBeInstanceOf(AppError);
-    await expect(catalog.insert(img)).rejects.toMatchObject({ status: 409 });
+    await expect(again).rejects.toBeInstanceOf(ImageAlreadyExists);
+    const error = await catalog.insert(img).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(toHttpError(error)).toMatchObject({ status: 409 });
     expect(await catalog.get('bob', img.id)).toBeUndefined();
     await catalog.close();
   });
@@ -281,7 +292,7 @@ describe('the OpenSearch fake', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(Error);
-    expect(error).not.toBeInstanceOf(AppError);
+    expect(error).not.toBeInstanceOf(DomainError);
     expect(error).not.toBeInstanceOf(TransientError);
     expect((error as Error).message).toContain('mapper_parsing_exception');
     await catalog.close();

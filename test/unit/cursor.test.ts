@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../../src/catalog/cursor.js';
-import { AppError } from '../../src/http/http-error.js';
+import { InvalidCursor } from '../../src/domain/errors.js';
+import { toHttpError } from '../../src/http/problem.js';
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 
@@ -25,7 +26,7 @@ describe('cursor', () => {
     }
   });
 
-  it('when the cursor is malformed in any way, then a 400 AppError on the cursor field', () => {
+  it('when the cursor is malformed in any way, then InvalidCursor, a 400 on the cursor field', () => {
     const bad: unknown[] = [
       '',
       'not base64!',
@@ -48,8 +49,8 @@ describe('cursor', () => {
     ];
     for (const cursor of bad) {
       const error = rejection(cursor);
-      expect(error, String(cursor)).toBeInstanceOf(AppError);
-      expect(error).toMatchObject({
+      expect(error, String(cursor)).toBeInstanceOf(InvalidCursor);
+      expect(toHttpError(error)).toMatchObject({
         status: 400,
         message: 'The cursor is not valid.',
         errors: [{ path: 'cursor', message: expect.any(String) }],
@@ -57,14 +58,14 @@ describe('cursor', () => {
     }
   });
 
-  it('when random bytes are given, then only AppErrors are ever thrown', () => {
+  it('when random bytes are given, then only InvalidCursor is ever thrown', () => {
     for (let i = 0; i < 500; i++) {
       const bytes = Buffer.from(Array.from({ length: i % 64 }, () => (Math.random() * 256) | 0));
       for (const cursor of [bytes.toString('base64url'), bytes.toString('latin1')]) {
         try {
           decodeCursor(cursor);
         } catch (error) {
-          expect(error).toBeInstanceOf(AppError);
+          expect(error).toBeInstanceOf(InvalidCursor);
         }
       }
     }
