@@ -2,67 +2,32 @@
 // Tag names are a keyword array (`tagNames`) so a tag filter is a `term` per name (AND for free,
 // no nested queries) and counting tags is a plain `terms` aggregation; `tags` keeps the
 // name+confidence pairs for display only and is not indexed at all.
-import OpenSearch from '@opensearch-project/opensearch';
 import type { Client } from '@opensearch-project/opensearch';
+import { ImageAlreadyExists, ImageChangedConcurrently } from '../domain/errors.js';
 import {
-  DomainError,
-  ImageAlreadyExists,
-  ImageChangedConcurrently,
-  TransientError,
-} from '../domain/errors.js';
+  createClient,
+  errorType,
+  statusOf,
+  translate,
+  translated,
+  type OpenSearchCatalogOptions,
+} from './opensearch-client.js';
+import {
+  IMAGE_MAPPING,
+  toDoc,
+  toRecord,
+  type ImageDoc,
+  type State,
+} from './opensearch-documents.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { ImageCatalog, ListQuery, Page } from './image-catalog.js';
 import type { ImageRecord, Tag, TagCount } from '../domain/image.js';
 
-/** The AWS credentials SigV4 signs with (structurally the AWS SDK's AwsCredentialIdentity). */
-export type CredentialsProvider = () => Promise<{
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}>;
+export type { OpenSearchCatalogOptions } from './opensearch-client.js';
 
-export interface OpenSearchCatalogOptions {
-  url: string;
-  index: string;
-  /** Sign requests with SigV4 for this service: `es` (a domain) or `aoss` (Serverless). */
-  awsService?: 'es' | 'aoss';
-  region?: string;
-  /** Defaults to the AWS SDK's default chain (environment, profile, container or instance role). */
-  credentials?: CredentialsProvider;
-  /** For tests: a ready client (url, awsService and credentials are then ignored). */
-  client?: Client;
-}
-
-/** A stored image: the record plus its tag names, the indexed twin of `tags`. */
-type ImageDoc = ImageRecord & { tagNames: string[] };
 type Version = { if_seq_no: number; if_primary_term: number };
-/** What the writes change; the rest of a document never changes. */
-type State = Pick<ImageRecord, 'status' | 'tags' | 'taggedAt' | 'error'>;
 type Filter = { term: Record<string, string> };
 
-/** The index's mapping, exported so the tests can check what is sent. */
-export const IMAGE_MAPPING = {
-  // A typo in a field name fails the write instead of quietly growing the mapping.
-  dynamic: 'strict',
-  properties: {
-    id: { type: 'keyword' }, // the listing's tie-breaker: sorting needs a field, not `_id`
-    ownerId: { type: 'keyword' },
-    // Shown, never searched: neither indexed nor in doc values (so no keyword length limit).
-    filename: { type: 'keyword', index: false, doc_values: false },
-    contentType: { type: 'keyword' },
-    size: { type: 'long' },
-    status: { type: 'keyword' },
-    // `date` stores milliseconds, the precision of the port's timestamps (no date_nanos needed).
-    createdAt: { type: 'date', format: 'strict_date_optional_time' },
-    taggedAt: { type: 'date', format: 'strict_date_optional_time' },
-    error: { type: 'text', index: false },
-    tagNames: { type: 'keyword' },
-    tags: { type: 'object', enabled: false },
-  },
-} as const;
-
-const { errors } = OpenSearch;
 const BY_COUNT_THEN_NAME = [{ _count: 'desc' }, { _key: 'asc' }];
 
 export class OpenSearchImageCatalog implements ImageCatalog {
@@ -238,94 +203,4 @@ export class OpenSearchImageCatalog implements ImageCatalog {
       }
     }
   }
-}
-
-async function createClient(options: OpenSearchCatalogOptions): Promise<Client> {
-  if (options.awsService === undefined) return new OpenSearch.Client({ node: options.url });
-  if (!options.region) throw new Error('OpenSearch SigV4 signing needs a region.');
-  // Loaded only when signing: the default credential chain is a sizeable part of the AWS SDK.
-  const { AwsSigv4Signer } = await import('@opensearch-project/opensearch/aws');
-  const credentials =
-    options.credentials ?? (await import('@aws-sdk/credential-provider-node')).defaultProvider();
-  return new OpenSearch.Client({
-    node: options.url,
-    ...AwsSigv4Signer({
-      region: options.region,
-      service: options.awsService,
-      getCredentials: credentials,
-    }),
-  });
-}
-
-function toDoc(image: Omit<ImageRecord, keyof State>, state: State): ImageDoc {
-  const { id, ownerId, filename, contentType, size, createdAt } = image;
-  const tags = uniqueByName(state.tags);
-  // An undefined taggedAt or error is left out of the JSON, so a rewrite clears it.
-  return {
-    id,
-    ownerId,
-    filename,
-    contentType,
-    size,
-    createdAt,
-    ...state,
-    tags,
-    tagNames: tags.map((t) => t.name),
-  };
-}
-
-function toRecord(doc: ImageDoc): ImageRecord {
-  const { id, ownerId, filename, contentType, size, status, createdAt, taggedAt, error } = doc;
-  const tags = doc.tags.map(({ name, confidence }) => ({ name, confidence }));
-  const record: ImageRecord = { id, ownerId, filename, contentType, size, status, tags, createdAt };
-  if (typeof taggedAt === 'string') record.taggedAt = taggedAt;
-  if (typeof error === 'string') record.error = error;
-  return record;
-}
-
-/** One tag per name (the highest confidence), highest confidence first, then by name. */
-function uniqueByName(tags: Tag[]): Tag[] {
-  const best = new Map<string, Tag>();
-  for (const { name, confidence } of tags) {
-    const seen = best.get(name);
-    if (seen === undefined || confidence > seen.confidence) best.set(name, { name, confidence });
-  }
-  return [...best.values()].sort(
-    (a, b) => b.confidence - a.confidence || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-  );
-}
-
-const statusOf = (error: unknown): number | undefined =>
-  error instanceof errors.ResponseError ? (error.meta.statusCode ?? undefined) : undefined;
-
-const errorType = (error: unknown): string | undefined =>
-  error instanceof errors.ResponseError ? error.body?.error?.type : undefined;
-
-async function translated<T>(request: Promise<T>): Promise<T> {
-  try {
-    return await request;
-  } catch (error) {
-    throw translate(error);
-  }
-}
-
-/** The edge: nothing above this module sees the client's error classes. */
-function translate(error: unknown): Error {
-  if (error instanceof DomainError || error instanceof TransientError) return error;
-  const status = statusOf(error);
-  if (status === 429 || (status !== undefined && status >= 500)) {
-    return new TransientError(`OpenSearch is unavailable (HTTP ${status}).`, { cause: error });
-  }
-  const { ConnectionError, TimeoutError, NoLivingConnectionsError, RequestAbortedError } = errors;
-  const unreachable = [
-    ConnectionError,
-    TimeoutError,
-    NoLivingConnectionsError,
-    RequestAbortedError,
-  ];
-  if (unreachable.some((type) => error instanceof type)) {
-    return new TransientError('OpenSearch cannot be reached.', { cause: error });
-  }
-  const what = status === undefined ? 'failed' : `answered HTTP ${status} (${errorType(error)})`;
-  return new Error(`An OpenSearch request ${what}.`, { cause: error });
 }

@@ -9,7 +9,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import OpenSearch from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImageRecord } from '../../src/domain/image.js';
-import { IMAGE_MAPPING, OpenSearchImageCatalog } from '../../src/catalog/opensearch.js';
+import { OpenSearchImageCatalog } from '../../src/catalog/opensearch.js';
+import { IMAGE_MAPPING } from '../../src/catalog/opensearch-documents.js';
 import {
   DomainError,
   ImageAlreadyExists,
