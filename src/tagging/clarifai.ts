@@ -1,5 +1,5 @@
-// The Clarifai tagger: image bytes go to Clarifai's general model over gRPC, its concepts come
-// back as raw labels. clarifai-nodejs-grpc costs about 0.8 s to load (it parses .proto files), so
+// The Clarifai tagger: the upload's bytes go to Clarifai's general model over gRPC (the pixels
+// decoded here are not sent: Clarifai decodes for itself), its concepts come back as raw labels. clarifai-nodejs-grpc costs about 0.8 s to load (it parses .proto files), so
 // it is imported inside createClarifaiTagger, never at module top: only the upload path pays.
 // Bundled, scripts/clarifai-bundle.mjs replaces the package's entry with a build-time descriptor.
 import type { SSMClient } from '@aws-sdk/client-ssm';
@@ -7,7 +7,7 @@ import type * as Grpc from '@grpc/grpc-js';
 import type { Tag } from '../domain/image.js';
 import type { TaggerConfig } from '../config.js';
 import { TransientError, UnprocessableImageError } from '../domain/errors.js';
-import type { Tagger } from './tagger.js';
+import type { ImageToTag, Tagger } from './tagger.js';
 
 export interface ClarifaiTaggerOptions extends Omit<
   Extract<TaggerConfig, { kind: 'clarifai' }>,
@@ -190,13 +190,13 @@ export class ClarifaiTagger implements Tagger {
     this.#options = options;
   }
 
-  async tag(image: Buffer, _contentType: string): Promise<Tag[]> {
+  async tag(image: ImageToTag): Promise<Tag[]> {
     const pat = await this.#personalAccessToken();
     const { attempts = 3, baseDelayMs = 250, maxDelayMs = 4000 } = this.#options.retry ?? {};
     const sleep = this.#options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     const random = this.#options.random ?? Math.random;
     for (let attempt = 1; ; attempt++) {
-      const verdict = await this.#attempt(image, pat);
+      const verdict = await this.#attempt(image.bytes, pat);
       if (verdict.kind === 'ok') return verdict.tags;
       if (verdict.kind !== 'retry' || attempt >= attempts) throw this.#toError(verdict, attempt);
       // Exponential, half of it jittered: concurrent workers throttled together spread out.
@@ -210,11 +210,11 @@ export class ClarifaiTagger implements Tagger {
     if (this.#ssm && !this.#options.ssmClient) (this.#ssm as SSMClient).destroy();
   }
 
-  #attempt(image: Buffer, pat: string): Promise<Verdict> {
+  #attempt(bytes: Buffer, pat: string): Promise<Verdict> {
     const metadata = new this.#grpc.Metadata();
     metadata.set('authorization', `Key ${pat}`);
     // Bytes, never a URL: the bucket is private, and a presigned URL would leak to a third party.
-    const request = { ...MODEL, inputs: [{ data: { image: { base64: image } } }] };
+    const request = { ...MODEL, inputs: [{ data: { image: { base64: bytes } } }] };
     const deadline = Date.now() + (this.#options.timeoutMs ?? 10_000);
     return new Promise((resolve) => {
       this.#client.PostModelOutputs(request, metadata, { deadline }, (error, response) =>

@@ -1,6 +1,7 @@
 // The offline tagger: CenterNet (80 COCO labels) from @vladmandic/human on the tfjs wasm backend.
 // The model, its weights and the .wasm binary are all read from node_modules; nothing here may
-// reach the network (there is none where this runs, and an upload must never wait on one).
+// reach the network (there is none where this runs, and an upload must never wait on one). It
+// reads the pixels imaging/ decoded; it never decodes.
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -11,27 +12,18 @@ import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type * as HumanModule from '@vladmandic/human';
 import type { Tag } from '../domain/image.js';
 import { TransientError } from '../domain/errors.js';
-import { openWithSharp, withSharpErrors } from '../images/read-with-sharp.js';
-import type { Tagger } from './tagger.js';
+import type { DecodedImage } from '../imaging/decode.js';
+import type { ImageToTag, Tagger } from './tagger.js';
 
 const require = createRequire(import.meta.url);
 
 export interface LocalModelTaggerOptions {
   /** centernet.json on disk; default: the one inside @vladmandic/human. */
   modelPath?: string;
-  /** Longest side the model sees; larger images are scaled down, never up. */
-  maxSide?: number;
   /** Detections below it are not reported at all; keepTags applies the real cut-off. */
   minScore?: number;
   /** Most boxes per image before labels are merged. */
   maxDetected?: number;
-}
-
-export interface DecodedImage {
-  /** Packed 8-bit RGB, row by row. */
-  data: Buffer;
-  width: number;
-  height: number;
 }
 
 export interface LocalModelStats {
@@ -42,23 +34,6 @@ export interface LocalModelStats {
   loadMs: number | undefined;
   /** Live tfjs tensors (model weights included); undefined before the first load. */
   numTensors: number | undefined;
-}
-
-/** EXIF-rotated, scaled to fit maxSide, alpha flattened on white, as raw sRGB for the model. */
-export function decodeForModel(bytes: Uint8Array, maxSide = 1024): Promise<DecodedImage> {
-  // The same opening, pixel cap and failure words as the thumbnail's (read-with-sharp.ts).
-  return withSharpErrors(async () => {
-    const image = await openWithSharp(bytes);
-    const { data, info } = await image
-      .rotate()
-      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
-    return { data, width: info.width, height: info.height };
-  });
 }
 
 /** The folder of an installed package (its `exports` map hides package.json from resolve). */
@@ -318,13 +293,11 @@ export class LocalModelTagger implements Tagger {
     this.#options = options;
   }
 
-  async tag(image: Buffer, _contentType: string): Promise<Tag[]> {
-    // Decoding runs outside the queue: sharp has its own threads, and a file that is not an
-    // image is refused without loading the model.
-    return this.tagPixels(await decodeForModel(image, this.#options.maxSide));
+  async tag(image: ImageToTag): Promise<Tag[]> {
+    return this.tagPixels(image.pixels);
   }
 
-  /** Tags an image already decoded by decodeForModel (a tagging thread gets it that way). */
+  /** Tags decoded pixels alone (a tagging thread gets them that way, without the bytes). */
   async tagPixels(decoded: DecodedImage): Promise<Tag[]> {
     return serial(async () => detect(await ensureEngine(this.#options), decoded, this.#options));
   }
