@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TransientError, UnprocessableImageError } from '../../src/domain/errors.js';
 import { LocalModelPool } from '../../src/tagging/local-model-pool.js';
 import { workerScript } from '../../src/tagging/worker-script.js';
-import { tagBytes } from '../contract/tagger.contract.js';
+import { imageToTag, tagBytes } from '../contract/tagger.contract.js';
 import { FAKE } from '../support/fake-tag-thread.js';
 
 const script = workerScript('fake-tag-thread', new URL('../support/', import.meta.url).href);
@@ -83,10 +83,10 @@ describe('LocalModelPool (with a fake model thread)', () => {
 
   it('when a thread dies of an uncaught exception, then its image fails as transient and the queue goes on', async () => {
     const p = pool(1);
-    const [dead, next] = await Promise.allSettled([
-      tagBytes(p, await image('uncaught')),
-      tagBytes(p, await image('answer')),
-    ]);
+    // Decoded first, so they reach the pool in this order (sharp may finish them in either).
+    const uncaught = await imageToTag(await image('uncaught'));
+    const answer = await imageToTag(await image('answer'));
+    const [dead, next] = await Promise.allSettled([p.tag(uncaught), p.tag(answer)]);
     expect(dead.status === 'rejected' && dead.reason).toBeInstanceOf(TransientError);
     expect(dead.status === 'rejected' && (dead.reason as Error).message).toMatch(
       /a callback blew up/,
