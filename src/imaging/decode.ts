@@ -35,17 +35,17 @@ export function decodeUpright(
   maxSide = TAGGING_MAX_SIDE,
 ): Promise<UprightPixels> {
   return withSharpErrors(async () => {
-    const { data, info } = await (
-      await openWithSharp(bytes)
-    )
+    const image = await openWithSharp(bytes);
+    const { data, info } = await image
       .rotate()
       .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     const { width, height, channels } = info;
-    if (channels !== 3 && channels !== 4)
+    if (channels !== 3 && channels !== 4) {
       throw new Error(`expected 3 or 4 channels, got ${channels}`);
+    }
     return { data, width, height, channels };
   });
 }
