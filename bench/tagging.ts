@@ -3,7 +3,8 @@
 // temporary DATA_DIR. One tagging thread (TAG_WORKERS=1) against the pool (TAG_WORKERS=N, one job
 // per thread), alternately in the same run: single, pool, single, pool, so both see the same noisy
 // machine. Reports images/s, p50/p90 of processUpload, process CPU per image, the RSS each model
-// thread adds, and how an image's CPU time splits between sharp (thumbnail, decoding) and the model.
+// thread adds, and how an image's CPU time splits between sharp (the one decode, the thumbnail and
+// the model's pixels made from it) and the model.
 // Run: npm run bench:tagging [images per batch, default 30] [--pool N (default: cores)]
 //   --smoke  2 images a batch, one round, writes nothing (for CI)
 import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
@@ -14,12 +15,11 @@ import { format, resolveConfig } from 'prettier';
 import { buildAdapters, processingContext, type Adapters } from '../src/adapters.js';
 import { loadConfig } from '../src/config.js';
 import { newImageId } from '../src/images/image-id.js';
-import { makeThumbnail } from '../src/images/make-thumbnail.js';
 import { processUpload } from '../src/images/process-upload.js';
 import { startWorker, type Worker } from '../src/jobs/worker.js';
 import { createLogger } from '../src/logger.js';
 import { objectKey } from '../src/domain/object-keys.js';
-import { decodeForModel } from '../src/tagging/local-model.js';
+import { prepareUpload } from '../src/imaging/prepare-upload.js';
 import { LocalModelPool } from '../src/tagging/local-model-pool.js';
 
 const args = process.argv.slice(2);
@@ -163,7 +163,6 @@ async function sharpCpuMs(step: (bytes: Buffer) => Promise<unknown>): Promise<nu
   const { user, system } = process.cpuUsage(cpu);
   return (user + system) / 1000 / (rounds * PHOTOS.length);
 }
-const decodeStep = (bytes: Buffer) => decodeForModel(bytes);
 
 const subjects: Subject[] = [];
 try {
@@ -177,8 +176,7 @@ try {
   );
 
   // Warm-up: threads start and load their models; RSS is read as each one comes in.
-  await sharpCpuMs(decodeStep);
-  await sharpCpuMs(makeThumbnail);
+  await sharpCpuMs(prepareUpload);
   const rssBefore = rssMiB();
   await batch(single, PHOTOS.length, false);
   const rssOne = rssMiB();
@@ -196,8 +194,7 @@ try {
       );
     }
   }
-  const decode = await sharpCpuMs(decodeStep);
-  const thumbnail = await sharpCpuMs(makeThumbnail);
+  const imaging = await sharpCpuMs(prepareUpload);
 
   const rows = Object.fromEntries(
     subjects.map((s) => [
@@ -220,9 +217,8 @@ try {
   const cpuSingle = mean(single.cpuMsPerImage);
   const split = {
     cpuMs: Math.round(cpuSingle),
-    thumbnailMs: round1(thumbnail),
-    decodeForModelMs: round1(decode),
-    modelAndRestMs: Math.round(cpuSingle - decode - thumbnail),
+    imagingMs: round1(imaging),
+    modelAndRestMs: Math.round(cpuSingle - imaging),
   };
   const share = (ms: number) => `${Math.round((100 * ms) / cpuSingle)}%`;
   // With no one else on the machine, each core could give 1000 / (CPU ms per image) images/s.
@@ -232,8 +228,8 @@ try {
     `RSS: ${Math.round(firstThreadMiB)} MiB for the first thread, ${Math.round(perThreadMiB)} MiB per pool thread`,
   );
   console.log(
-    `per image, 1 thread: ${split.cpuMs} CPU ms: thumbnail (sharp) ${split.thumbnailMs} ms ${share(thumbnail)}, ` +
-      `decoding for the model (sharp) ${split.decodeForModelMs} ms ${share(decode)}, ` +
+    `per image, 1 thread: ${split.cpuMs} CPU ms: decoding, thumbnail and the model's pixels ` +
+      `(sharp) ${split.imagingMs} ms ${share(imaging)}, ` +
       `the model and the rest ${split.modelAndRestMs} ms ${share(split.modelAndRestMs)}`,
   );
   console.log(

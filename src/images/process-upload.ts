@@ -9,9 +9,10 @@ import { parseObjectKey, thumbnailKey } from '../domain/object-keys.js';
 import { keepTags } from '../tagging/keep-tags.js';
 import type { Tagger } from '../tagging/tagger.js';
 import { uploadDeadline, type ImagesContext } from './context.js';
-import { makeThumbnail, THUMBNAIL_TYPE } from './make-thumbnail.js';
-import { sniffImageType } from './sniff-image-type.js';
-import { describeImageType } from '../domain/content-types.js';
+import { prepareUpload } from '../imaging/prepare-upload.js';
+import { sniffImageType } from '../imaging/sniff-image-type.js';
+import { THUMBNAIL_TYPE } from '../imaging/thumbnail.js';
+import { ALLOWED_IMAGE_TYPES, describeImageType } from '../domain/content-types.js';
 
 export interface ProcessingContext extends ImagesContext {
   /** Lazy: the first upload pays for loading the model, the API never does. */
@@ -34,6 +35,14 @@ export interface ProcessOptions {
    * instead of being thrown, so no image stays pending for ever.
    */
   finalAttempt: boolean;
+}
+
+const NOT_AN_IMAGE = `The file is not ${listOfTypes()} image.`;
+
+/** "a JPEG, PNG, WebP or GIF": from the allowed types, in their order. */
+function listOfTypes(): string {
+  const names = ALLOWED_IMAGE_TYPES.map(describeImageType);
+  return `a ${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }
 
 export const TAGGER_UNAVAILABLE =
@@ -79,7 +88,7 @@ export async function processUpload(
 
     const actual = sniffImageType(bytes);
     if (!actual) {
-      return await fail('The file is not a JPEG, PNG, WebP or GIF image.');
+      return await fail(NOT_AN_IMAGE);
     }
     if (actual !== image.contentType) {
       return await fail(
@@ -88,17 +97,18 @@ export async function processUpload(
     }
 
     const started = performance.now();
-    // Before tagging: bytes that cannot be decoded fail here, without a call to the tagger, and a
-    // tagged image always has its thumbnail.
+    // Decoded once, for the thumbnail and the tagger alike. Before tagging: bytes that cannot be
+    // decoded fail here, without a call to the tagger, and a tagged image always has its thumbnail.
+    const prepared = await prepareUpload(bytes);
     const thumbnail = thumbnailKey(ownerId, imageId);
-    await ctx.blobs.put(thumbnail, await makeThumbnail(bytes), THUMBNAIL_TYPE);
+    await ctx.blobs.put(thumbnail, prepared.thumbnail, THUMBNAIL_TYPE);
     // A DELETE that ran meanwhile found no thumbnail to remove; any later one will find it.
     if (!(await ctx.catalog.get(ownerId, imageId))) {
       await ctx.blobs.remove(thumbnail);
       return { outcome: 'skipped', reason: 'deleted while it was processed' };
     }
     const tagger = await ctx.tagger();
-    const found = await tagger.tag(bytes, actual);
+    const found = await tagger.tag({ bytes, contentType: actual, pixels: prepared.pixels });
     const tags = keepTags(found, {
       minConfidence: ctx.tagging.minConfidence ?? tagger.defaultMinConfidence,
       max: ctx.tagging.max,

@@ -1,22 +1,18 @@
-// The Clarifai tagger: image bytes go to Clarifai's general model over gRPC, its concepts come
-// back as raw labels. clarifai-nodejs-grpc costs about 0.8 s to load (it parses .proto files), so
-// it is imported inside createClarifaiTagger, never at module top: only the upload path pays.
-// Bundled, scripts/clarifai-bundle.mjs replaces the package's entry with a build-time descriptor.
-import type { SSMClient } from '@aws-sdk/client-ssm';
+// The Clarifai tagger: the upload's bytes go to Clarifai's general model over gRPC (the pixels
+// decoded here are not sent: Clarifai decodes for itself), its concepts come back as raw labels.
+// clarifai-nodejs-grpc costs about 0.8 s to load (it parses .proto files), so it is imported
+// inside createClarifaiTagger, never at module top: only the upload path pays. Bundled,
+// scripts/clarifai-bundle.mjs replaces the package's entry with a build-time descriptor. The PAT
+// and its SSM parameter are clarifai-pat.ts's.
 import type * as Grpc from '@grpc/grpc-js';
 import type { Tag } from '../domain/image.js';
 import type { TaggerConfig } from '../config.js';
 import { TransientError, UnprocessableImageError } from '../domain/errors.js';
-import type { Tagger } from './tagger.js';
+import { assertPat, ClarifaiPat, type ClarifaiPatOptions } from './clarifai-pat.js';
+import type { ImageToTag, Tagger } from './tagger.js';
 
-export interface ClarifaiTaggerOptions extends Omit<
-  Extract<TaggerConfig, { kind: 'clarifai' }>,
-  'kind'
-> {
-  /** For the SSM client that reads patParameter; unset: the SDK's own resolution (AWS_REGION). */
-  region?: string;
-  /** For tests: reads patParameter instead of a client built from `region`. */
-  ssmClient?: Pick<SSMClient, 'send'>;
+export interface ClarifaiTaggerOptions
+  extends Omit<Extract<TaggerConfig, { kind: 'clarifai' }>, 'kind'>, ClarifaiPatOptions {
   /** Deadline of one gRPC call, ms. */
   timeoutMs?: number;
   /** Attempts per tag() call while Clarifai throttles or is unavailable, and their back-off. */
@@ -160,19 +156,6 @@ async function loadClient(): Promise<{ grpc: typeof Grpc; V2: V2Constructor }> {
   return { grpc: pkg.grpc, V2 };
 }
 
-function assertPat(options: ClarifaiTaggerOptions): void {
-  if (!options.pat && !options.patParameter) {
-    throw new Error('The Clarifai tagger needs CLARIFAI_PAT or CLARIFAI_PAT_PARAMETER.');
-  }
-}
-
-const SSM_CONFIGURATION_ERRORS = new Set([
-  'ParameterNotFound',
-  'ParameterVersionNotFound',
-  'AccessDeniedException',
-  'InvalidKeyId',
-]);
-
 export class ClarifaiTagger implements Tagger {
   readonly name = 'clarifai';
   // Clarifai scores many loosely related concepts above 0.8; 0.9 keeps what is in the photo.
@@ -180,23 +163,22 @@ export class ClarifaiTagger implements Tagger {
   readonly #client: V2Client;
   readonly #grpc: typeof Grpc;
   readonly #options: ClarifaiTaggerOptions;
-  #pat: Promise<string> | undefined;
-  #ssm: Pick<SSMClient, 'send'> | undefined;
+  readonly #pat: ClarifaiPat;
 
   constructor(client: V2Client, grpc: typeof Grpc, options: ClarifaiTaggerOptions) {
-    assertPat(options);
+    this.#pat = new ClarifaiPat(options);
     this.#client = client;
     this.#grpc = grpc;
     this.#options = options;
   }
 
-  async tag(image: Buffer, _contentType: string): Promise<Tag[]> {
-    const pat = await this.#personalAccessToken();
+  async tag(image: ImageToTag): Promise<Tag[]> {
+    const pat = await this.#pat.value();
     const { attempts = 3, baseDelayMs = 250, maxDelayMs = 4000 } = this.#options.retry ?? {};
     const sleep = this.#options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     const random = this.#options.random ?? Math.random;
     for (let attempt = 1; ; attempt++) {
-      const verdict = await this.#attempt(image, pat);
+      const verdict = await this.#attempt(image.bytes, pat);
       if (verdict.kind === 'ok') return verdict.tags;
       if (verdict.kind !== 'retry' || attempt >= attempts) throw this.#toError(verdict, attempt);
       // Exponential, half of it jittered: concurrent workers throttled together spread out.
@@ -207,14 +189,14 @@ export class ClarifaiTagger implements Tagger {
 
   async close(): Promise<void> {
     this.#client.close();
-    if (this.#ssm && !this.#options.ssmClient) (this.#ssm as SSMClient).destroy();
+    this.#pat.close();
   }
 
-  #attempt(image: Buffer, pat: string): Promise<Verdict> {
+  #attempt(bytes: Buffer, pat: string): Promise<Verdict> {
     const metadata = new this.#grpc.Metadata();
     metadata.set('authorization', `Key ${pat}`);
     // Bytes, never a URL: the bucket is private, and a presigned URL would leak to a third party.
-    const request = { ...MODEL, inputs: [{ data: { image: { base64: image } } }] };
+    const request = { ...MODEL, inputs: [{ data: { image: { base64: bytes } } }] };
     const deadline = Date.now() + (this.#options.timeoutMs ?? 10_000);
     return new Promise((resolve) => {
       this.#client.PostModelOutputs(request, metadata, { deadline }, (error, response) =>
@@ -241,50 +223,14 @@ export class ClarifaiTagger implements Tagger {
       case 'later':
         return new TransientError(`Clarifai's quota is spent: ${verdict.reason}`, cause);
       case 'credentials':
-        // Read the parameter again next time: fixing it in SSM then needs no redeploy.
-        this.#pat = undefined;
+        this.#pat.forget();
         return new Error(
-          `Clarifai refused our credentials (${verdict.reason}): check ${
-            this.#options.patParameter
-              ? `the SSM parameter ${this.#options.patParameter}`
-              : 'CLARIFAI_PAT'
-          }.`,
+          `Clarifai refused our credentials (${verdict.reason}): check ${this.#pat.source}.`,
           cause,
         );
       default:
         return new Error(verdict.reason, cause);
     }
-  }
-
-  /** Read once per container; concurrent callers share the read; a failed read is tried again. */
-  #personalAccessToken(): Promise<string> {
-    const { pat, patParameter } = this.#options;
-    if (pat) return Promise.resolve(pat);
-    this.#pat ??= this.#readParameter(patParameter!).catch((error: unknown) => {
-      this.#pat = undefined;
-      throw error;
-    });
-    return this.#pat;
-  }
-
-  async #readParameter(name: string): Promise<string> {
-    const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
-    const region = this.#options.region;
-    this.#ssm ??= this.#options.ssmClient ?? new SSMClient(region ? { region } : {});
-    let value: string | undefined;
-    try {
-      const out = await this.#ssm.send(
-        new GetParameterCommand({ Name: name, WithDecryption: true }),
-      );
-      value = out.Parameter?.Value;
-    } catch (error) {
-      const kind = error instanceof Error ? error.name : 'unknown error';
-      const message = `The Clarifai PAT could not be read from the SSM parameter ${name}: ${kind}`;
-      if (SSM_CONFIGURATION_ERRORS.has(kind)) throw new Error(message, { cause: error });
-      throw new TransientError(message, { cause: error });
-    }
-    if (!value?.trim()) throw new Error(`The SSM parameter ${name} holds no Clarifai PAT.`);
-    return value.trim();
   }
 }
 

@@ -6,9 +6,9 @@
 import { Worker } from 'node:worker_threads';
 import type { Tag } from '../domain/image.js';
 import { TransientError } from '../domain/errors.js';
-import { decodeForModel, type LocalModelTaggerOptions } from './local-model.js';
+import type { LocalModelTaggerOptions } from './local-model.js';
 import { receivedError, type TagReply, type TagRequest } from './tag-thread-protocol.js';
-import type { Tagger } from './tagger.js';
+import type { ImageToTag, Tagger } from './tagger.js';
 import { workerScript, type WorkerScript } from './worker-script.js';
 
 export interface LocalModelPoolOptions extends LocalModelTaggerOptions {
@@ -60,12 +60,13 @@ export class LocalModelPool implements Tagger {
     this.#script = script ?? workerScript('local-model-worker', import.meta.url);
   }
 
-  async tag(image: Buffer, _contentType: string): Promise<Tag[]> {
-    // Decoded here, on sharp's own threads: bytes that are no image never reach a thread, and
-    // sharp stays out of worker threads (on glibc it must outlive them, loaded by the main one).
-    const { data, width, height } = await decodeForModel(image, this.#options.maxSide);
+  async tag(image: ImageToTag): Promise<Tag[]> {
+    // Decoded by the caller, on sharp's own threads in the main thread: bytes that are no image
+    // never reach a thread, and sharp stays out of worker threads (on glibc it must outlive them).
+    const { data, width, height } = image.pixels;
     // sharp's output memory cannot be transferred (Node would copy it, or refuse, by version);
-    // one copy into memory of our own can, so the thread gets it without a second one.
+    // one copy into memory of our own can, so the thread gets it without a second one, and the
+    // caller's pixels stay whole.
     const pixels = new Uint8Array(data);
     return new Promise<Tag[]>((resolve, reject) => {
       this.#queue.push({ request: { id: this.#nextId++, pixels, width, height }, resolve, reject });

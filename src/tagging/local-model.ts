@@ -1,37 +1,23 @@
-// The offline tagger: CenterNet (80 COCO labels) from @vladmandic/human on the tfjs wasm backend.
-// The model, its weights and the .wasm binary are all read from node_modules; nothing here may
-// reach the network (there is none where this runs, and an upload must never wait on one).
-import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+// The offline tagger: CenterNet (80 COCO labels) on the tfjs wasm backend, in this thread. It
+// reads the pixels imaging/ decoded (it never decodes), runs the model loaded by
+// local-model-engine.ts, and maps detections to labels (local-model-labels.ts). The pool
+// (local-model-pool.ts) runs one of these in each of its threads.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type * as tfjs from '@tensorflow/tfjs-core';
-import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type * as HumanModule from '@vladmandic/human';
 import type { Tag } from '../domain/image.js';
 import { TransientError } from '../domain/errors.js';
-import { openWithSharp, withSharpErrors } from '../images/read-with-sharp.js';
-import type { Tagger } from './tagger.js';
-
-const require = createRequire(import.meta.url);
+import type { DecodedImage } from '../imaging/decode.js';
+import { defaultModelPath, loadEngine, unloadEngine, type Engine } from './local-model-engine.js';
+import { toTags } from './local-model-labels.js';
+import type { ImageToTag, Tagger } from './tagger.js';
 
 export interface LocalModelTaggerOptions {
   /** centernet.json on disk; default: the one inside @vladmandic/human. */
   modelPath?: string;
-  /** Longest side the model sees; larger images are scaled down, never up. */
-  maxSide?: number;
   /** Detections below it are not reported at all; keepTags applies the real cut-off. */
   minScore?: number;
   /** Most boxes per image before labels are merged. */
   maxDetected?: number;
-}
-
-export interface DecodedImage {
-  /** Packed 8-bit RGB, row by row. */
-  data: Buffer;
-  width: number;
-  height: number;
 }
 
 export interface LocalModelStats {
@@ -44,77 +30,6 @@ export interface LocalModelStats {
   numTensors: number | undefined;
 }
 
-/** EXIF-rotated, scaled to fit maxSide, alpha flattened on white, as raw sRGB for the model. */
-export function decodeForModel(bytes: Uint8Array, maxSide = 1024): Promise<DecodedImage> {
-  // The same opening, pixel cap and failure words as the thumbnail's (read-with-sharp.ts).
-  return withSharpErrors(async () => {
-    const image = await openWithSharp(bytes);
-    const { data, info } = await image
-      .rotate()
-      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
-    return { data, width: info.width, height: info.height };
-  });
-}
-
-/** The folder of an installed package (its `exports` map hides package.json from resolve). */
-function packageRoot(name: string): string {
-  let dir = path.dirname(require.resolve(name));
-  for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    const read = () => JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown };
-    if (existsSync(manifest) && read().name === name) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`The folder of the package ${name} was not found.`);
-    dir = parent;
-  }
-}
-
-function localFile(url: URL): URL {
-  if (url.protocol !== 'file:') {
-    throw new Error(`Refusing to fetch ${url.href}: the local model only reads local files.`);
-  }
-  return url;
-}
-
-/** model.json and its weight shards, read from disk; any other URL is refused. */
-export async function readModelArtifacts(
-  tf: typeof tfjs,
-  modelUrl: string,
-): Promise<tfjs.io.ModelArtifacts> {
-  const url = localFile(new URL(modelUrl));
-  const json = JSON.parse(await readFile(url, 'utf8')) as tfjs.io.ModelJSON;
-  return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-    const specs = manifest.flatMap((group) => group.weights);
-    const shards = await Promise.all(
-      manifest.flatMap((group) => group.paths.map((p) => readFile(localFile(new URL(p, url))))),
-    );
-    const all = Buffer.concat(shards);
-    return [specs, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength)];
-  });
-}
-
-// Artifacts already read by loadEngine, handed over instead of being read a second time.
-const prepared = new Map<string, tfjs.io.ModelArtifacts>();
-
-// Human's own loader calls the global fetch, which cannot read file:// URLs in Node and would go
-// to the network for anything else. A tfjs load router for file:// URLs takes precedence, so the
-// fetch is never made.
-function installFileLoader(tf: typeof tfjs): void {
-  const probe = 'file:///pixtag-probe/model.json';
-  if (tf.io.getLoadHandlers(probe).length > 0) return; // already installed in this tfjs
-  const router = (url: string | string[]): tfjs.io.IOHandler | null =>
-    typeof url === 'string' && url.startsWith('file://')
-      ? { load: async () => prepared.get(url) ?? readModelArtifacts(tf, url) }
-      : null;
-  // tfjs types a router as always answering, but null is how a router declines a URL.
-  tf.io.registerLoadRouter(router as Parameters<typeof tf.io.registerLoadRouter>[0]);
-}
-
 /** Per call, so taggers sharing the engine can still differ here. */
 function objectConfig(options: LocalModelTaggerOptions): Partial<HumanModule.Config> {
   return {
@@ -124,128 +39,6 @@ function objectConfig(options: LocalModelTaggerOptions): Partial<HumanModule.Con
       iouThreshold: 0.4,
     },
   };
-}
-
-function humanConfig(modelUrl: string, wasmDir: string): Partial<HumanModule.Config> {
-  const off = { enabled: false };
-  return {
-    backend: 'wasm',
-    wasmPath: `${wasmDir}${path.sep}`, // a plain path: emscripten reads it with fs in Node
-    wasmPlatformFetch: false,
-    modelBasePath: '',
-    cacheModels: false,
-    validateModels: false, // it reports through console.log; the contract test proves the model runs
-    debug: false,
-    warmup: 'none',
-    // Consecutive uploads are unrelated photos: never reuse the previous frame's result.
-    cacheSensitivity: 0,
-    skipAllowed: false,
-    filter: off,
-    gesture: off,
-    face: off,
-    body: off,
-    hand: off,
-    segmentation: off,
-    object: {
-      enabled: true,
-      modelPath: modelUrl,
-      skipFrames: 0,
-      skipTime: 0,
-    },
-  };
-}
-
-interface ListenerSnapshot {
-  uncaught: NodeJS.UncaughtExceptionListener[];
-  rejection: NodeJS.UnhandledRejectionListener[];
-}
-
-const snapshotListeners = (): ListenerSnapshot => ({
-  uncaught: process.listeners('uncaughtException'),
-  rejection: process.listeners('unhandledRejection'),
-});
-
-const isEmscripten = (listener: unknown): boolean =>
-  /ExitStatus|throw reason/.test(String(listener));
-
-// Emscripten's Node glue installs listeners that rethrow every uncaught error and unhandled
-// rejection, which would override whatever the application decides to do with them.
-function dropEmscriptenListeners(before: ListenerSnapshot): void {
-  for (const listener of process.listeners('uncaughtException')) {
-    if (!before.uncaught.includes(listener) && isEmscripten(listener)) {
-      process.removeListener('uncaughtException', listener);
-    }
-  }
-  for (const listener of process.listeners('unhandledRejection')) {
-    if (!before.rejection.includes(listener) && isEmscripten(listener)) {
-      process.removeListener('unhandledRejection', listener);
-    }
-  }
-}
-
-function isLoaded(model: GraphModel | null | undefined): model is GraphModel {
-  try {
-    return (model?.inputs.length ?? 0) > 0;
-  } catch {
-    return false; // an unloaded GraphModel has no executor to ask
-  }
-}
-
-interface Engine {
-  modelPath: string;
-  human: HumanModule.Human;
-  tf: typeof tfjs;
-  model: GraphModel;
-}
-
-async function loadEngine(modelPath: string): Promise<Engine> {
-  const humanDir = packageRoot('@vladmandic/human');
-  // By path: the package's `exports` map sends Node to the tfjs-node build, which is not installed.
-  const { Human } = require(
-    path.join(humanDir, 'dist', 'human.node-wasm.js'),
-  ) as typeof HumanModule;
-  const wasmDir = path.join(packageRoot('@tensorflow/tfjs-backend-wasm'), 'dist');
-  const modelUrl = pathToFileURL(modelPath).href;
-  const human = new Human(humanConfig(modelUrl, wasmDir));
-  const tf = human.tf as typeof tfjs;
-  installFileLoader(tf);
-  // Human logs a failed model read and carries on; reading first turns it into an error here.
-  prepared.set(modelUrl, await readModelArtifacts(tf, modelUrl));
-
-  const before = snapshotListeners();
-  try {
-    await human.load();
-    const model = human.models.models['centernet'];
-    if (tf.getBackend() !== 'wasm' || !isLoaded(model)) {
-      throw new Error(`The model at ${modelPath} did not load on the wasm backend.`);
-    }
-    return { modelPath, human, tf, model };
-  } catch (error) {
-    human.reset(); // so the next attempt starts from scratch
-    throw error;
-  } finally {
-    prepared.delete(modelUrl);
-    dropEmscriptenListeners(before);
-  }
-}
-
-function unloadEngine(engine: Engine): void {
-  engine.model.dispose();
-  engine.human.models.reset();
-  // Human keeps the model in module state; this makes the next load read it again. The wasm
-  // runtime itself stays: its memory cannot shrink, and tfjs cannot start it a second time.
-  engine.human.reset();
-}
-
-function toTags(objects: readonly HumanModule.ObjectResult[]): Tag[] {
-  const best = new Map<string, number>();
-  for (const { label, score } of objects) {
-    const name = String(label).trim().toLowerCase();
-    if (name && score > (best.get(name) ?? -1)) best.set(name, score);
-  }
-  return [...best]
-    .map(([name, confidence]) => ({ name, confidence }))
-    .sort((a, b) => b.confidence - a.confidence);
 }
 
 async function detect(
@@ -282,10 +75,6 @@ function serial<T>(task: () => Promise<T>): Promise<T> {
   return run;
 }
 
-function defaultModelPath(): string {
-  return path.join(packageRoot('@vladmandic/human'), 'models', 'centernet.json');
-}
-
 async function ensureEngine(options: LocalModelTaggerOptions): Promise<Engine> {
   const started = performance.now();
   try {
@@ -318,13 +107,11 @@ export class LocalModelTagger implements Tagger {
     this.#options = options;
   }
 
-  async tag(image: Buffer, _contentType: string): Promise<Tag[]> {
-    // Decoding runs outside the queue: sharp has its own threads, and a file that is not an
-    // image is refused without loading the model.
-    return this.tagPixels(await decodeForModel(image, this.#options.maxSide));
+  async tag(image: ImageToTag): Promise<Tag[]> {
+    return this.tagPixels(image.pixels);
   }
 
-  /** Tags an image already decoded by decodeForModel (a tagging thread gets it that way). */
+  /** Tags decoded pixels alone (a tagging thread gets them that way, without the bytes). */
   async tagPixels(decoded: DecodedImage): Promise<Tag[]> {
     return serial(async () => detect(await ensureEngine(this.#options), decoded, this.#options));
   }

@@ -4,7 +4,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Tag } from '../domain/image.js';
 import { TransientError, UnprocessableImageError } from '../domain/errors.js';
-import type { DecodedImage } from './local-model.js';
+import type { DecodedImage } from '../imaging/decode.js';
 
 /** Main → thread: one decoded image; `pixels` is transferred, not copied. */
 export interface TagRequest {

@@ -1,7 +1,20 @@
-// The Tagger port: image bytes in, raw labels out. Filtering (threshold, count, normalising)
-// is keep-tags.ts's job so every tagger is judged by the same rule.
-// Adapters: local-model.ts (offline CenterNet) and, later, clarifai.ts.
+// The Tagger port: an image in, raw labels out. Filtering (threshold, count, normalising) is
+// keep-tags.ts's job so every tagger is judged by the same rule. The image arrives decoded once by
+// imaging/ (prepare-upload.ts): a tagger never decodes the upload again.
+// Adapters: local-model.ts (offline CenterNet, in process) and local-model-pool.ts (the same model
+// on worker threads), clarifai.ts (Clarifai's general model over gRPC).
+import type { ImageContentType } from '../domain/content-types.js';
 import type { Tag } from '../domain/image.js';
+import type { DecodedImage } from '../imaging/decode.js';
+
+/** One upload, as stored and as decoded: each tagger takes the form it reads. */
+export interface ImageToTag {
+  /** The upload's bytes, already known to be of contentType: for a service that decodes itself. */
+  bytes: Buffer;
+  contentType: ImageContentType;
+  /** Upright, longest side at most TAGGING_MAX_SIDE, RGB: for a model that runs here. */
+  pixels: DecodedImage;
+}
 
 export interface Tagger {
   readonly name: string;
@@ -9,9 +22,9 @@ export interface Tagger {
   readonly defaultMinConfidence: number;
   /**
    * Labels with confidences, any order, possibly repeated. Throws TransientError when the model
-   * or service is unavailable (worth a retry), UnprocessableImageError when the bytes can't be
-   * decoded (never worth one).
+   * or service is unavailable (worth a retry), UnprocessableImageError when the service cannot
+   * read an image that decoded here (never worth one).
    */
-  tag(image: Buffer, contentType: string): Promise<Tag[]>;
+  tag(image: ImageToTag): Promise<Tag[]>;
   close?(): Promise<void>;
 }

@@ -16,10 +16,10 @@ function flaky(outages: number) {
     return {
       name: 'flaky',
       defaultMinConfidence: tagger.defaultMinConfidence,
-      async tag(bytes, type) {
+      async tag(image) {
         calls += 1;
         if (calls <= outages) throw new TransientError('recognition service unavailable');
-        return tagger.tag(bytes, type);
+        return tagger.tag(image);
       },
     };
   };

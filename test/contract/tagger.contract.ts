@@ -2,9 +2,13 @@
 // calls taggerContract once with a setup that builds that adapter (against its real stand-in).
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImageContentType } from '../../src/domain/content-types.js';
 import { UnprocessableImageError } from '../../src/domain/errors.js';
+import type { Tag } from '../../src/domain/image.js';
+import { decodeForModel } from '../../src/imaging/decode.js';
+import { sniffImageType } from '../../src/imaging/sniff-image-type.js';
 import { keepTags } from '../../src/tagging/keep-tags.js';
-import type { Tagger } from '../../src/tagging/tagger.js';
+import type { ImageToTag, Tagger } from '../../src/tagging/tagger.js';
 
 export interface TaggerUnderTest {
   tagger: Tagger;
@@ -15,12 +19,34 @@ export interface TaggerUnderTest {
 export const fixture = (name: string): Promise<Buffer> =>
   readFile(new URL(`../fixtures/${name}`, import.meta.url));
 
+/**
+ * What processUpload hands a tagger for these bytes: decoded once by imaging/, with the type the
+ * bytes have (or the one given). Bytes that cannot be decoded reject here with
+ * UnprocessableImageError, as they fail in processUpload before any tagger is called.
+ */
+export async function imageToTag(
+  bytes: Buffer,
+  contentType?: ImageContentType,
+): Promise<ImageToTag> {
+  const pixels = await decodeForModel(bytes);
+  return { bytes, contentType: contentType ?? sniffImageType(bytes) ?? 'image/jpeg', pixels };
+}
+
+/** The bytes through the upload path's decode, then the tagger. */
+export async function tagBytes(
+  tagger: Tagger,
+  bytes: Buffer,
+  contentType?: ImageContentType,
+): Promise<Tag[]> {
+  return tagger.tag(await imageToTag(bytes, contentType));
+}
+
 export function taggerContract(name: string, setup: () => Promise<TaggerUnderTest>): void {
   describe(`Tagger contract: ${name}`, () => {
     let subject: TaggerUnderTest;
     const tagger = (): Tagger => subject.tagger;
-    const kept = async (file: string, contentType: string) =>
-      keepTags(await tagger().tag(await fixture(file), contentType), {
+    const kept = async (file: string, contentType: ImageContentType) =>
+      keepTags(await tagBytes(tagger(), await fixture(file), contentType), {
         minConfidence: tagger().defaultMinConfidence,
         max: 10,
       }).map((t) => t.name);
@@ -53,7 +79,7 @@ export function taggerContract(name: string, setup: () => Promise<TaggerUnderTes
         ['bus.jpg', 'image/jpeg'],
         ['squirrel.webp', 'image/webp'],
       ] as const) {
-        const tags = await tagger().tag(await fixture(file), type);
+        const tags = await tagBytes(tagger(), await fixture(file), type);
         expect(tags.length).toBeGreaterThan(0);
         for (const tag of tags) {
           expect(tag.name.trim()).not.toBe('');
@@ -63,11 +89,11 @@ export function taggerContract(name: string, setup: () => Promise<TaggerUnderTes
       }
     });
 
+    // Refused by the one decode before the tagger; a service that decodes for itself also refuses
+    // bytes it cannot read (tagger.clarifai.test.ts).
     it('when given bytes that are not an image, then it rejects with UnprocessableImageError', async () => {
       const text = Buffer.from('This is a plain text file, not a photo.\n'.repeat(20));
-      const error: unknown = await tagger()
-        .tag(text, 'image/jpeg')
-        .catch((e: unknown) => e);
+      const error: unknown = await tagBytes(tagger(), text, 'image/jpeg').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnprocessableImageError);
       expect((error as Error).message).toMatch(/image/i);
     });

@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalModelTagger } from '../../src/tagging/local-model.js';
 import { LocalModelPool } from '../../src/tagging/local-model-pool.js';
-import { fixture, taggerContract } from './tagger.contract.js';
+import { fixture, tagBytes, taggerContract } from './tagger.contract.js';
 
 const run = promisify(execFile);
 
@@ -28,17 +28,17 @@ describe('LocalModelPool with the real model', () => {
   it('when the fixtures are tagged at once on 2 threads, then each gets exactly the labels of the in-process model', async () => {
     const files = ['astronaut.png', 'boat.jpg', 'bus.jpg', 'car.jpg', 'squirrel.webp'];
     const photos = await Promise.all(files.map((file) => fixture(file)));
-    const threaded = await Promise.all(photos.map((photo) => pool.tag(photo, '')));
+    const threaded = await Promise.all(photos.map((photo) => tagBytes(pool, photo)));
     expect(pool.stats()).toMatchObject({ threads: 2, crashes: 0 });
     for (const [i, photo] of photos.entries()) {
-      expect(threaded[i], files[i]).toEqual(await inProcess.tag(photo, ''));
+      expect(threaded[i], files[i]).toEqual(await tagBytes(inProcess, photo));
     }
   });
 
   it('when closed, then no thread is left, and the next image starts one again', async () => {
     await pool.close();
     expect(pool.stats().threads).toBe(0);
-    const tags = await pool.tag(await fixture('bus.jpg'), 'image/jpeg');
+    const tags = await tagBytes(pool, await fixture('bus.jpg'), 'image/jpeg');
     expect(tags.map((t) => t.name)).toContain('bus');
     expect(pool.stats().threads).toBe(1);
   });
@@ -68,12 +68,16 @@ describe('LocalModelPool compiled to JavaScript, as `npm start` runs it', () => 
 
   it('when plain node runs the compiled pool, then its thread is the compiled worker and the photo is tagged', async () => {
     const pool = pathToFileURL(join(outdir, 'tagging', 'local-model-pool.js')).href;
+    const decode = pathToFileURL(join(outdir, 'imaging', 'decode.js')).href;
     const photo = fileURLToPath(new URL('../fixtures/bus.jpg', import.meta.url));
     const script = `
       import { readFileSync } from 'node:fs';
       const { LocalModelPool } = await import(${JSON.stringify(pool)});
+      const { decodeForModel } = await import(${JSON.stringify(decode)});
       const pool = new LocalModelPool({ size: 1 });
-      const tags = await pool.tag(readFileSync(${JSON.stringify(photo)}), 'image/jpeg');
+      const bytes = readFileSync(${JSON.stringify(photo)});
+      const image = { bytes, contentType: 'image/jpeg', pixels: await decodeForModel(bytes) };
+      const tags = await pool.tag(image);
       await pool.close();
       console.log(JSON.stringify({ tags: tags.map((t) => t.name), threads: pool.stats().threads }));`;
     // No tsx anywhere: a thread that needed the TypeScript bootstrap would fail here.

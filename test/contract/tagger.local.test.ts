@@ -6,8 +6,9 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TransientError, UnprocessableImageError } from '../../src/domain/errors.js';
 import { keepTags } from '../../src/tagging/keep-tags.js';
-import { decodeForModel, LocalModelTagger } from '../../src/tagging/local-model.js';
-import { fixture, taggerContract } from './tagger.contract.js';
+import { decodeForModel } from '../../src/imaging/decode.js';
+import { LocalModelTagger } from '../../src/tagging/local-model.js';
+import { fixture, tagBytes, taggerContract } from './tagger.contract.js';
 
 // Taken before anything in this process starts the wasm runtime.
 const listenersAtStart = {
@@ -50,7 +51,7 @@ describe('LocalModelTagger', () => {
     await tagger.close();
     const before = tagger.stats().loads;
     const results = await Promise.all(
-      ['astronaut.png', 'bus.jpg', 'bus.jpg'].map(async (f) => tagger.tag(await fixture(f), '')),
+      ['astronaut.png', 'bus.jpg', 'bus.jpg'].map(async (f) => tagBytes(tagger, await fixture(f))),
     );
     expect(tagger.stats().loads).toBe(before + 1);
     expect(names(results[0]!)).toContain('person');
@@ -81,20 +82,20 @@ describe('LocalModelTagger', () => {
 
   it('when images are tagged again and again, then the number of live tensors stays flat', async () => {
     const bus = await fixture('bus.jpg');
-    await tagger.tag(bus, 'image/jpeg');
+    await tagBytes(tagger, bus, 'image/jpeg');
     const baseline = tagger.stats().numTensors;
     expect(baseline).toBeGreaterThan(0);
     for (const f of ['astronaut.png', 'bus.jpg', 'squirrel.webp', 'car.jpg']) {
-      await tagger.tag(await fixture(f), '');
+      await tagBytes(tagger, await fixture(f));
       expect(tagger.stats().numTensors).toBe(baseline);
     }
   });
 
   it('when the same image is tagged twice, then the result does not depend on the image before', async () => {
     const bus = await fixture('bus.jpg');
-    const first = await tagger.tag(bus, 'image/jpeg');
-    await tagger.tag(await fixture('astronaut.png'), 'image/png');
-    expect(await tagger.tag(bus, 'image/jpeg')).toEqual(first);
+    const first = await tagBytes(tagger, bus, 'image/jpeg');
+    await tagBytes(tagger, await fixture('astronaut.png'), 'image/png');
+    expect(await tagBytes(tagger, bus, 'image/jpeg')).toEqual(first);
   });
 
   it('when it is closed, then the model weights are released and the next tag loads it again', async () => {
@@ -102,32 +103,32 @@ describe('LocalModelTagger', () => {
     const loaded = tagger.stats();
     await tagger.close();
     expect(tagger.stats()).toMatchObject({ loaded: false, numTensors: undefined });
-    expect(names(await tagger.tag(await fixture('bus.jpg'), ''))).toContain('bus');
+    expect(names(await tagBytes(tagger, await fixture('bus.jpg')))).toContain('bus');
     expect(tagger.stats().loads).toBe(loaded.loads + 1);
   });
 
   it('when the photo is stored sideways with EXIF orientation 6, then it is still recognised', async () => {
     const sideways = await sidewaysWithExif(await fixture('bus.jpg'));
-    expect(names(await tagger.tag(sideways, 'image/jpeg'))).toContain('bus');
+    expect(names(await tagBytes(tagger, sideways, 'image/jpeg'))).toContain('bus');
   });
 
   it('when the image is a GIF, then it is decoded and tagged', async () => {
     const gif = await sharp(await fixture('bus.jpg'))
       .gif()
       .toBuffer();
-    expect(names(await tagger.tag(gif, 'image/gif'))).toContain('bus');
+    expect(names(await tagBytes(tagger, gif, 'image/gif'))).toContain('bus');
   });
 
   it('when the bytes are a truncated JPEG, then it rejects with UnprocessableImageError', async () => {
     const truncated = (await fixture('bus.jpg')).subarray(0, 300);
-    await expect(tagger.tag(truncated, 'image/jpeg')).rejects.toBeInstanceOf(
+    await expect(tagBytes(tagger, truncated, 'image/jpeg')).rejects.toBeInstanceOf(
       UnprocessableImageError,
     );
   });
 
   it('when the model file is missing, then it rejects with TransientError', async () => {
     const broken = new LocalModelTagger({ modelPath: path.join(tmp, 'missing', 'centernet.json') });
-    await expect(broken.tag(await fixture('bus.jpg'), '')).rejects.toBeInstanceOf(TransientError);
+    await expect(tagBytes(broken, await fixture('bus.jpg'))).rejects.toBeInstanceOf(TransientError);
     expect(broken.stats().loaded).toBe(false);
   });
 
@@ -142,15 +143,16 @@ describe('LocalModelTagger', () => {
     await writeFile(modelPath, JSON.stringify(json));
     const fetchSpy = vi.spyOn(globalThis, 'fetch');
 
-    const error: unknown = await new LocalModelTagger({ modelPath })
-      .tag(await fixture('bus.jpg'), '')
-      .catch((e: unknown) => e);
+    const error: unknown = await tagBytes(
+      new LocalModelTagger({ modelPath }),
+      await fixture('bus.jpg'),
+    ).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(TransientError);
     expect((error as Error).message).toMatch(/refusing to fetch https:\/\/example\.invalid/i);
     expect(fetchSpy).not.toHaveBeenCalled();
     // The default model comes back for the next caller.
-    expect(names(await tagger.tag(await fixture('bus.jpg'), ''))).toContain('bus');
+    expect(names(await tagBytes(tagger, await fixture('bus.jpg')))).toContain('bus');
   });
 });
 

@@ -25,7 +25,10 @@ import { createClarifaiTagger } from ${JSON.stringify(adapter)};
 const started = performance.now();
 const tagger = await createClarifaiTagger({ pat: process.env.PAT, endpoint: process.env.ENDPOINT });
 const loadMs = performance.now() - started;
-const tags = await tagger.tag(await readFile(process.argv[2]), 'image/png');
+// Clarifai sends the bytes only: no pixels are decoded (sharp is not in this bundle).
+const pixels = { data: Buffer.alloc(3), width: 1, height: 1 };
+const bytes = await readFile(process.argv[2]);
+const tags = await tagger.tag({ bytes, contentType: 'image/png', pixels });
 await tagger.close();
 process.stdout.write(JSON.stringify({ loadMs, tags }));
 `;

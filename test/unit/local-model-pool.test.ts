@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TransientError, UnprocessableImageError } from '../../src/domain/errors.js';
 import { LocalModelPool } from '../../src/tagging/local-model-pool.js';
 import { workerScript } from '../../src/tagging/worker-script.js';
+import { imageToTag, tagBytes } from '../contract/tagger.contract.js';
 import { FAKE } from '../support/fake-tag-thread.js';
 
 const script = workerScript('fake-tag-thread', new URL('../support/', import.meta.url).href);
@@ -33,7 +34,7 @@ describe('LocalModelPool (with a fake model thread)', () => {
   it('when created, then no thread runs until the first image', async () => {
     const p = pool(2);
     expect(p.stats()).toMatchObject({ threads: 0, busy: 0, queued: 0 });
-    const tags = await p.tag(await image('answer'), 'image/png');
+    const tags = await tagBytes(p, await image('answer'), 'image/png');
     expect(tags).toEqual([{ name: expect.stringMatching(/^thread \d+$/), confidence: 0.006 }]);
     expect(p.stats().threads).toBe(1);
   });
@@ -41,20 +42,20 @@ describe('LocalModelPool (with a fake model thread)', () => {
   it('when more images arrive than threads, then at most size threads start and all are answered', async () => {
     const p = pool(2);
     const slow = await image('slow');
-    const results = await Promise.all([1, 2, 3, 4, 5].map(() => p.tag(slow, 'image/png')));
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => tagBytes(p, slow, 'image/png')));
     expect(p.stats()).toMatchObject({ threads: 2, busy: 0, queued: 0 });
     expect(new Set(results.map((tags) => tags[0]!.name)).size).toBe(2);
   });
 
   it('when the thread throws, then the error keeps its class and message across the boundary', async () => {
     const p = pool(1);
-    await expect(p.tag(await image('unprocessable'), '')).rejects.toThrow(
+    await expect(tagBytes(p, await image('unprocessable'))).rejects.toThrow(
       new UnprocessableImageError('The pixels make no sense.'),
     );
-    await expect(p.tag(await image('transient'), '')).rejects.toThrow(
+    await expect(tagBytes(p, await image('transient'))).rejects.toThrow(
       new TransientError('The model is out for lunch.'),
     );
-    const bug: unknown = await p.tag(await image('bug'), '').catch((e: unknown) => e);
+    const bug: unknown = await tagBytes(p, await image('bug')).catch((e: unknown) => e);
     expect(bug).not.toBeInstanceOf(TransientError);
     expect(bug).not.toBeInstanceOf(UnprocessableImageError);
     expect((bug as Error).message).toBe('undefined is not a function');
@@ -63,7 +64,7 @@ describe('LocalModelPool (with a fake model thread)', () => {
 
   it('when bytes are not an image, then it is refused before any thread starts', async () => {
     const p = pool(1);
-    await expect(p.tag(Buffer.from('not a photo'), 'image/png')).rejects.toBeInstanceOf(
+    await expect(tagBytes(p, Buffer.from('not a photo'), 'image/png')).rejects.toBeInstanceOf(
       UnprocessableImageError,
     );
     expect(p.stats().threads).toBe(0);
@@ -71,21 +72,21 @@ describe('LocalModelPool (with a fake model thread)', () => {
 
   it('when a thread exits mid-image, then that image fails as transient and a new thread takes the next', async () => {
     const p = pool(1);
-    const first = await p.tag(await image('answer'), '');
-    const crashed: unknown = await p.tag(await image('exit'), '').catch((e: unknown) => e);
+    const first = await tagBytes(p, await image('answer'));
+    const crashed: unknown = await tagBytes(p, await image('exit')).catch((e: unknown) => e);
     expect(crashed).toBeInstanceOf(TransientError);
     expect((crashed as Error).message).toMatch(/thread stopped .*exit code 3/);
-    const after = await p.tag(await image('answer'), '');
+    const after = await tagBytes(p, await image('answer'));
     expect(after[0]!.name).not.toBe(first[0]!.name); // another thread
     expect(p.stats()).toMatchObject({ threads: 1, crashes: 1 });
   });
 
   it('when a thread dies of an uncaught exception, then its image fails as transient and the queue goes on', async () => {
     const p = pool(1);
-    const [dead, next] = await Promise.allSettled([
-      p.tag(await image('uncaught'), ''),
-      p.tag(await image('answer'), ''),
-    ]);
+    // Decoded first, so they reach the pool in this order (sharp may finish them in either).
+    const uncaught = await imageToTag(await image('uncaught'));
+    const answer = await imageToTag(await image('answer'));
+    const [dead, next] = await Promise.allSettled([p.tag(uncaught), p.tag(answer)]);
     expect(dead.status === 'rejected' && dead.reason).toBeInstanceOf(TransientError);
     expect(dead.status === 'rejected' && (dead.reason as Error).message).toMatch(
       /a callback blew up/,
@@ -99,7 +100,7 @@ describe('LocalModelPool (with a fake model thread)', () => {
     const before = osThreads();
     const p = pool(2);
     const slow = await image('slow');
-    const jobs = [1, 2, 3].map(() => p.tag(slow, '').catch((e: unknown) => e));
+    const jobs = [1, 2, 3].map(() => tagBytes(p, slow).catch((e: unknown) => e));
     await expect.poll(() => p.stats().busy).toBe(2);
     expect(osThreads()).toBeGreaterThanOrEqual(before + 2);
 

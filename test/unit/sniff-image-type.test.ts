@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { sniffImageType } from '../../src/images/sniff-image-type.js';
+import { sniffImageType } from '../../src/imaging/sniff-image-type.js';
 import { ALLOWED_IMAGE_TYPES, describeImageType } from '../../src/domain/content-types.js';
 
 const fixture = (name: string) => readFile(new URL(`../fixtures/${name}`, import.meta.url));

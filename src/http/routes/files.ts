@@ -2,7 +2,7 @@
 // it for tagging); GET serves a download. Mounted only with STORAGE=local.
 import { Router, type Request } from 'express';
 import type { ProcessingQueue } from '../../jobs/processing-queue.js';
-import { sniffImageType } from '../../images/sniff-image-type.js';
+import { sniffImageType } from '../../imaging/sniff-image-type.js';
 import { notFound } from '../http-error.js';
 import { BlobNotFoundError } from '../../storage/blob-store.js';
 import type { LocalBlobStore } from '../../storage/local.js';

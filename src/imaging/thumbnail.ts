@@ -1,14 +1,15 @@
 // The gallery's thumbnail: WebP, longest side THUMBNAIL_SIZE, upright (EXIF orientation applied,
-// then dropped with the rest of the metadata), never enlarged. An animated GIF gives its first frame.
-import { openWithSharp, withSharpErrors } from './read-with-sharp.js';
+// then dropped with the rest of the metadata), transparency kept, never enlarged. Made from the
+// pixels decoded for tagging (decode.ts), never from the upload's bytes a second time.
+import { openPixels, type UprightPixels } from './decode.js';
+import { withSharpErrors } from './read-with-sharp.js';
 
 export const THUMBNAIL_SIZE = 320;
 export const THUMBNAIL_TYPE = 'image/webp';
 
-export function makeThumbnail(bytes: Uint8Array): Promise<Buffer> {
+export function encodeThumbnail(image: UprightPixels): Promise<Buffer> {
   return withSharpErrors(async () =>
-    (await openWithSharp(bytes))
-      .rotate()
+    (await openPixels(image))
       .resize({
         width: THUMBNAIL_SIZE,
         height: THUMBNAIL_SIZE,

@@ -1,5 +1,5 @@
-// How untrusted upload bytes are opened with sharp, for the thumbnail and for the local model
-// alike: the same pixel cap, the same strictness and the same words for the user when it fails.
+// How untrusted upload bytes are opened with sharp: the one pixel cap, the one strictness and the
+// same words for the user when it fails, whichever step reads them. Imports only the domain.
 import type { Sharp } from 'sharp';
 import { UnprocessableImageError } from '../domain/errors.js';
 

@@ -1,5 +1,6 @@
 // The Content-Type a client declares is only a claim: the bytes decide what a file really is,
-// both before tagging and before a stored file is ever served back as an image.
+// both before tagging and before a stored file is ever served back as an image. Which types are
+// allowed, and their names, is the domain's (content-types.ts); this reads only the bytes.
 import type { ImageContentType } from '../domain/content-types.js';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
