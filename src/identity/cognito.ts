@@ -1,7 +1,7 @@
 // The Cognito IdentityProvider: accounts live in a Cognito user pool, sign-in is USER_PASSWORD_AUTH
 // (the server receives the password anyway, and cognito-local has no SRP), and the session is
 // Cognito's ID token, which http/authenticate.ts verifies against the pool's own JWKS. Cognito's
-// error names stop here: each becomes the AppError the IdentityProvider contract promises.
+// error names stop here: each becomes the domain error the IdentityProvider contract promises.
 import {
   CognitoIdToken,
   CognitoUserPool,
@@ -10,15 +10,16 @@ import {
 } from 'amazon-cognito-identity-js';
 import type { AuthConfig } from '../config.js';
 import {
-  AppError,
-  badRequest,
-  conflict,
-  forbidden,
-  tooManyRequests,
-  unauthorized,
-} from '../http/http-error.js';
+  AccountNotReady,
+  CredentialsRejected,
+  IdentityUnavailable,
+  IncorrectCredentials,
+  TooManyAttempts,
+  UsernameTaken,
+} from '../domain/errors.js';
 import { cognitoTokenRules } from './cognito-token-rules.js';
 import type { IdentityProvider, Session, TokenRules } from './identity-provider.js';
+import { enforcePasswordRule } from './password-rule.js';
 
 export type CognitoIdentityConfig = Omit<Extract<AuthConfig, { kind: 'cognito' }>, 'kind'>;
 
@@ -26,11 +27,6 @@ export interface CognitoIdentityOptions {
   /** The library's fetch has no timeout of its own; past this a call counts as an outage. */
   timeoutMs?: number;
 }
-
-const INCORRECT_CREDENTIALS = 'Incorrect username or password.';
-// The contract's rule (and the routes'); checked here too so a pool with a laxer policy, or
-// cognito-local, which enforces none, never stores a password the local provider would refuse.
-const PASSWORD_LENGTH = { min: 8, max: 256 };
 
 /**
  * The library caches every session it sees in a module-wide in-memory store by default, which in
@@ -86,10 +82,7 @@ export class CognitoIdentityProvider implements IdentityProvider {
   }
 
   async signUp(username: string, password: string): Promise<void> {
-    if (password.length < PASSWORD_LENGTH.min || password.length > PASSWORD_LENGTH.max) {
-      const message = `must be ${PASSWORD_LENGTH.min} to ${PASSWORD_LENGTH.max} characters`;
-      throw badRequest(`The password ${message}.`, [{ path: 'password', message }]);
-    }
+    enforcePasswordRule(password);
     try {
       await this.withTimeout(
         new Promise<ISignUpResult | undefined>((resolve, reject) =>
@@ -159,13 +152,15 @@ function signUpFailure(error: unknown): Error {
   const code = codeOf(error);
   switch (code) {
     case 'UsernameExistsException':
-      return conflict('That username is taken.');
+      return new UsernameTaken();
     case 'InvalidPasswordException': {
       const message = messageOf(error);
-      return badRequest(`The password was refused: ${message}.`, [{ path: 'password', message }]);
+      return new CredentialsRejected(`The password was refused: ${message}.`, [
+        { path: 'password', message },
+      ]);
     }
     case 'InvalidParameterException':
-      return badRequest(`The username or password was refused: ${messageOf(error)}.`);
+      return new CredentialsRejected(`The username or password was refused: ${messageOf(error)}.`);
   }
   return serviceFailure(error, 'SignUp');
 }
@@ -176,25 +171,25 @@ function signInFailure(error: unknown): Error {
     case 'NotAuthorizedException':
       // AWS answers a locked-out user (too many wrong passwords) with this name too.
       if (/attempts exceeded/i.test(messageOf(error))) return tooManySignIns();
-      return unauthorized(INCORRECT_CREDENTIALS);
+      return new IncorrectCredentials();
     // AWS sends UserNotFoundException for an unknown user unless the app client prevents user
     // existence errors; cognito-local sends InvalidPasswordException for a wrong password.
     case 'UserNotFoundException':
     case 'InvalidPasswordException':
-      return unauthorized(INCORRECT_CREDENTIALS);
+      return new IncorrectCredentials();
     case 'UserNotConfirmedException':
-      return forbidden('This account is not confirmed, so it cannot sign in yet.');
+      return new AccountNotReady('This account is not confirmed, so it cannot sign in yet.');
     case 'PasswordResetRequiredException':
-      return forbidden('This account must reset its password before it can sign in.');
+      return new AccountNotReady('This account must reset its password before it can sign in.');
   }
   return serviceFailure(error, 'InitiateAuth');
 }
 
-function tooManySignIns(): AppError {
-  return tooManyRequests('Too many sign-in attempts. Try again later.', 30);
+function tooManySignIns(): TooManyAttempts {
+  return new TooManyAttempts('Too many sign-in attempts. Try again later.', 30);
 }
 
-/** Cognito failures that may pass on their own: worth a 503 and a retry, not the user's fault. */
+/** Cognito failures that may pass on their own: worth a retry soon, not the user's fault. */
 const UNAVAILABLE = new Set([
   'NetworkError',
   'InternalErrorException',
@@ -209,17 +204,14 @@ const UNAVAILABLE = new Set([
 function serviceFailure(error: unknown, operation: string): Error {
   const code = codeOf(error);
   if (code === 'TooManyRequestsException' || code === 'LimitExceededException') {
-    return tooManyRequests('The sign-in service is busy. Try again shortly.', 5);
+    return new TooManyAttempts('The sign-in service is busy. Try again shortly.', 5);
   }
   // No code: a network error, a timeout, or an error body that was not Cognito's JSON.
   if (code === undefined || UNAVAILABLE.has(code)) {
-    return new AppError(503, 'Service Unavailable', 'Sign-in service unavailable.', {
-      headers: { 'Retry-After': '5' },
-      cause: error,
-    });
+    return new IdentityUnavailable({ cause: error });
   }
   // ResourceNotFoundException, a client with a secret, a flow the client does not allow…: the
-  // configuration is wrong, which is a 500 for us to fix, not something the user can change.
+  // configuration is wrong: a defect for us to fix (a bare 500), not something the user can change.
   return new Error(`Cognito ${operation} failed with ${code}: ${messageOf(error)}`, {
     cause: error,
   });
@@ -229,7 +221,9 @@ function serviceFailure(error: unknown, operation: string): Error {
 function challengeRefused(challenge: string | undefined): Error {
   if (challenge === undefined) return new Error('Cognito InitiateAuth returned no ID token');
   if (challenge === 'NEW_PASSWORD_REQUIRED') {
-    return forbidden('This account must set a new password before it can sign in.');
+    return new AccountNotReady('This account must set a new password before it can sign in.');
   }
-  return forbidden(`This account needs a sign-in step pixtag does not support (${challenge}).`);
+  return new AccountNotReady(
+    `This account needs a sign-in step pixtag does not support (${challenge}).`,
+  );
 }

@@ -1,7 +1,9 @@
 // The IdentityProvider port: accounts and the tokens that prove them. Adapters: local.ts (users
-// in SQLite, an RS256 key pair in DATA_DIR) and, later, cognito.ts. Whatever the adapter, tokens
-// are verified the same way (http/authenticate.ts: express-jwt + jwks-rsa); the adapter only says
-// where the keys are and what the claims must be.
+// in SQLite, an RS256 key pair in DATA_DIR) and cognito.ts (a Cognito user pool); both pass
+// test/contract/identity-provider.contract.ts. Whatever the adapter, tokens are verified the same
+// way (http/authenticate.ts: express-jwt + jwks-rsa); the adapter only says where the keys are and
+// what the claims must be. Adapters refuse with the domain errors of domain/errors.ts, never an
+// HTTP status: http/problem.ts answers each.
 import type { JSONWebKey } from 'jwks-rsa';
 
 export interface Session {
@@ -23,9 +25,16 @@ export interface TokenRules {
 }
 
 export interface IdentityProvider {
-  /** Throws a 409 AppError when the username is taken, a 400 when the password is refused. */
+  /**
+   * Throws UsernameTaken when the username is taken, CredentialsRejected when the password (or
+   * username) is refused; TooManyAttempts or IdentityUnavailable when the service says so.
+   */
   signUp(username: string, password: string): Promise<void>;
-  /** Throws the same 401 AppError for an unknown user and a wrong password. */
+  /**
+   * Throws the same IncorrectCredentials for an unknown user and a wrong password,
+   * AccountNotReady for an account that cannot sign in as it is; TooManyAttempts or
+   * IdentityUnavailable when the service says so.
+   */
   signIn(username: string, password: string): Promise<Session>;
   readonly tokenRules: TokenRules;
   /** The public JWKS to serve at /.well-known/jwks.json, for a provider that issues its own. */

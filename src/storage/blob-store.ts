@@ -1,5 +1,7 @@
 // The BlobStore port: where image bytes live. Adapters: local.ts (files under DATA_DIR, signed
-// URLs served by this app) and s3.ts. Both pass test/contract/blob-store.contract.ts.
+// URLs served by this app through local-upload-endpoint.ts) and s3.ts. Both pass
+// test/contract/blob-store.contract.ts. Its failures are the errors below, TransientError or a
+// plain Error; never an HTTP status.
 
 export interface UploadSpec {
   contentType: string;

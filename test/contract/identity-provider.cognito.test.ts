@@ -7,7 +7,15 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/http/http-error.js';
+import {
+  AccountNotReady,
+  CredentialsRejected,
+  DomainError,
+  IdentityUnavailable,
+  IncorrectCredentials,
+  TooManyAttempts,
+} from '../../src/domain/errors.js';
+import { toHttpError } from '../../src/http/problem.js';
 import { CognitoIdentityProvider } from '../../src/identity/cognito.js';
 import { startCognitoLocal, type CognitoLocal } from '../support/cognito-local.js';
 import {
@@ -79,7 +87,7 @@ describe('CognitoIdentityProvider against cognito-local', () => {
     const username = newUsername();
     await identity.signUp(username, PASSWORD);
 
-    const failure = await failureOf(() => identity.signIn(username, PASSWORD));
+    const failure = await failureOf(AccountNotReady, () => identity.signIn(username, PASSWORD));
     expect(failure.status).toBe(403);
     expect(failure.detail).toMatch(/not confirmed/);
   });
@@ -226,9 +234,13 @@ describe('CognitoIdentityProvider when Cognito refuses or fails', () => {
 
   it('when AWS says UserNotFoundException or NotAuthorizedException, then the same 401', async () => {
     scripted.answer(cognitoError('UserNotFoundException', 'User does not exist.'));
-    const unknown = await failureOf(() => identity.signIn('nobody', PASSWORD));
+    const unknown = await failureOf(IncorrectCredentials, () =>
+      identity.signIn('nobody', PASSWORD),
+    );
     scripted.answer(cognitoError('NotAuthorizedException', 'Incorrect username or password.'));
-    const wrong = await failureOf(() => identity.signIn('alice', 'wrong password'));
+    const wrong = await failureOf(IncorrectCredentials, () =>
+      identity.signIn('alice', 'wrong password'),
+    );
     expect([unknown.status, unknown.title, unknown.detail]).toEqual([
       wrong.status,
       wrong.title,
@@ -244,7 +256,7 @@ describe('CognitoIdentityProvider when Cognito refuses or fails', () => {
         'Password did not conform with policy: Password must have uppercase characters',
       ),
     );
-    const failure = await failureOf(() => identity.signUp('alice', PASSWORD));
+    const failure = await failureOf(CredentialsRejected, () => identity.signUp('alice', PASSWORD));
     expect(failure.status).toBe(400);
     expect(failure.detail).toContain('Password must have uppercase characters');
     expect(failure.errors).toEqual([{ path: 'password', message: expect.any(String) }]);
@@ -257,12 +269,14 @@ describe('CognitoIdentityProvider when Cognito refuses or fails', () => {
       ['NotAuthorizedException', 'Password attempts exceeded'],
     ] as const) {
       scripted.answer(cognitoError(type, message));
-      const failure = await failureOf(() => identity.signIn('alice', PASSWORD));
+      const failure = await failureOf(TooManyAttempts, () => identity.signIn('alice', PASSWORD));
       expect(failure.status, type).toBe(429);
       expect(Number(failure.headers?.['Retry-After'])).toBeGreaterThan(0);
     }
     scripted.answer(cognitoError('TooManyRequestsException', 'Too many requests'));
-    expect((await failureOf(() => identity.signUp('alice', PASSWORD))).status).toBe(429);
+    expect(
+      (await failureOf(TooManyAttempts, () => identity.signUp('alice', PASSWORD))).status,
+    ).toBe(429);
   });
 
   it('when Cognito fails, answers garbage or nothing, then 503 "Sign-in service unavailable"', async () => {
@@ -276,7 +290,7 @@ describe('CognitoIdentityProvider when Cognito refuses or fails', () => {
         () => identity.signIn('alice', PASSWORD),
         () => identity.signUp('alice', PASSWORD),
       ]) {
-        const failure = await failureOf(call);
+        const failure = await failureOf(IdentityUnavailable, call);
         expect(failure.status, answer.body).toBe(503);
         expect(failure.detail).toBe('Sign-in service unavailable.');
       }
@@ -292,7 +306,9 @@ describe('CognitoIdentityProvider when Cognito refuses or fails', () => {
       userPoolId: 'eu-west-1_Scripted1',
       clientId: 'scripted-client',
     });
-    expect((await failureOf(() => unreachable.signIn('alice', PASSWORD))).status).toBe(503);
+    expect(
+      (await failureOf(IdentityUnavailable, () => unreachable.signIn('alice', PASSWORD))).status,
+    ).toBe(503);
   });
 
   it('when Cognito asks for a new password or MFA, then 403 and no session', async () => {
@@ -301,7 +317,7 @@ describe('CognitoIdentityProvider when Cognito refuses or fails', () => {
         status: 200,
         body: JSON.stringify({ ChallengeName: challenge, ChallengeParameters: {}, Session: 's' }),
       });
-      const failure = await failureOf(() => identity.signIn('alice', PASSWORD));
+      const failure = await failureOf(AccountNotReady, () => identity.signIn('alice', PASSWORD));
       expect(failure.status, challenge).toBe(403);
     }
   });
@@ -310,7 +326,8 @@ describe('CognitoIdentityProvider when Cognito refuses or fails', () => {
     scripted.answer(cognitoError('ResourceNotFoundException', 'User pool client does not exist.'));
     const error = await identity.signIn('alice', PASSWORD).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
-    expect(error).not.toBeInstanceOf(AppError);
+    expect(error).not.toBeInstanceOf(DomainError);
+    expect(toHttpError(error)).toBeUndefined();
     expect(String(error)).toContain('ResourceNotFoundException');
   });
 });

@@ -7,7 +7,14 @@ import type { ErrorRequestHandler } from 'express';
 import type { Request as JwtRequest } from 'express-jwt';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import {
+  CredentialsRejected,
+  IncorrectCredentials,
+  UsernameTaken,
+  type DomainError,
+} from '../../src/domain/errors.js';
 import { AppError } from '../../src/http/http-error.js';
+import { toHttpError } from '../../src/http/problem.js';
 import { callerId, createAuthenticate } from '../../src/http/authenticate.js';
 import type { IdentityProvider, TokenRules } from '../../src/identity/identity-provider.js';
 
@@ -36,13 +43,21 @@ export function protectedApp(rules: TokenRules): express.Express {
 export const newUsername = () => `user-${randomUUID().slice(0, 8)}`;
 export const PASSWORD = 'correct horse battery';
 
-/** Whatever `call` throws, or a failure when it does not throw. */
-export async function failureOf(call: () => Promise<unknown>): Promise<AppError> {
+/**
+ * What `call` throws, which must be a `type`, as the HTTP answer it stands for (toHttpError);
+ * a failure when it does not throw.
+ */
+export async function failureOf(
+  type: abstract new (...args: never[]) => DomainError,
+  call: () => Promise<unknown>,
+): Promise<AppError> {
   try {
     await call();
   } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
+    expect(error).toBeInstanceOf(type);
+    const answer = toHttpError(error);
+    expect(answer).toBeInstanceOf(AppError);
+    return answer as AppError;
   }
   throw new Error('expected the call to fail');
 }
@@ -117,14 +132,20 @@ export function identityProviderContract(name: string, setup: () => Promise<Iden
         const username = newUsername();
         await identity.signUp(username, PASSWORD);
 
-        const failure = await failureOf(() => identity.signUp(username, 'another password'));
+        const failure = await failureOf(UsernameTaken, () =>
+          identity.signUp(username, 'another password'),
+        );
         expect(failure.status).toBe(409);
         await expect(identity.signIn(username, PASSWORD)).resolves.toMatchObject({
           tokenType: 'Bearer',
         });
-        expect((await failureOf(() => identity.signIn(username, 'another password'))).status).toBe(
-          401,
-        );
+        expect(
+          (
+            await failureOf(IncorrectCredentials, () =>
+              identity.signIn(username, 'another password'),
+            )
+          ).status,
+        ).toBe(401);
       }));
 
     it('when the password is wrong or the user unknown, then both fail with the same 401', () =>
@@ -132,8 +153,12 @@ export function identityProviderContract(name: string, setup: () => Promise<Iden
         const username = newUsername();
         await identity.signUp(username, PASSWORD);
 
-        const wrongPassword = await failureOf(() => identity.signIn(username, 'not the password'));
-        const unknownUser = await failureOf(() => identity.signIn(newUsername(), PASSWORD));
+        const wrongPassword = await failureOf(IncorrectCredentials, () =>
+          identity.signIn(username, 'not the password'),
+        );
+        const unknownUser = await failureOf(IncorrectCredentials, () =>
+          identity.signIn(newUsername(), PASSWORD),
+        );
         expect(wrongPassword.status).toBe(401);
         expect(unknownUser.status).toBe(401);
         expect(unknownUser.title).toBe(wrongPassword.title);
@@ -144,10 +169,14 @@ export function identityProviderContract(name: string, setup: () => Promise<Iden
       withIdentity(async (identity) => {
         const username = newUsername();
 
-        const failure = await failureOf(() => identity.signUp(username, 'short'));
+        const failure = await failureOf(CredentialsRejected, () =>
+          identity.signUp(username, 'short'),
+        );
         expect(failure.status).toBe(400);
         expect(failure.detail).toMatch(/password/i);
-        expect((await failureOf(() => identity.signIn(username, 'short'))).status).toBe(401);
+        expect(
+          (await failureOf(IncorrectCredentials, () => identity.signIn(username, 'short'))).status,
+        ).toBe(401);
         await identity.signUp(username, PASSWORD);
       }));
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/http/http-error.js';
+import { UploadMalformed, UploadRejected, UploadTooLarge } from '../../src/domain/errors.js';
+import { toHttpError } from '../../src/http/problem.js';
 import { BlobNotFoundError, BlobTooLargeError } from '../../src/storage/blob-store.js';
 import { LocalBlobStore } from '../../src/storage/local.js';
 
@@ -21,6 +22,16 @@ async function open(now = () => Date.now()) {
     now,
   });
   return { store, dataDir };
+}
+
+/** What `call` threw or rejected with; undefined when it succeeded. */
+async function failureOf(call: () => unknown): Promise<unknown> {
+  try {
+    await call();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
 }
 
 function requestFor(url: string, contentType = 'image/png', contentLength?: string) {
@@ -48,28 +59,29 @@ describe('LocalBlobStore', () => {
   it('when Content-Length differs from the signed size, then 400', async () => {
     const { store } = await open();
     const signed = await store.createUploadUrl('u/o/i', { contentType: 'image/png', size: 3 });
-    const error = (() => {
-      try {
-        store.verifyRequest(requestFor(signed.url, 'image/png', '4'));
-      } catch (caught) {
-        return caught as AppError;
-      }
-    })();
-    expect(error?.status).toBe(400);
+    const error = await failureOf(() =>
+      store.verifyRequest(requestFor(signed.url, 'image/png', '4')),
+    );
+    expect(error).toBeInstanceOf(UploadMalformed);
+    expect(toHttpError(error)?.status).toBe(400);
   });
 
   it('when the body has more bytes than signed, then 413 and no file or temporary file is left', async () => {
     const { store, dataDir } = await open();
-    await expect(
+    const error = await failureOf(() =>
       store.write('u/o/i', Readable.from([Buffer.alloc(5), Buffer.alloc(5)]), 8),
-    ).rejects.toMatchObject({ status: 413 });
+    );
+    expect(error).toBeInstanceOf(UploadTooLarge);
+    expect(toHttpError(error)).toMatchObject({ status: 413 });
     await expect(store.read('u/o/i', 100)).rejects.toBeInstanceOf(BlobNotFoundError);
     expect(readdirSync(join(dataDir, 'blobs', '.incoming'))).toEqual([]);
   });
 
   it('when the body has fewer bytes than signed, then 400 and nothing is stored', async () => {
     const { store } = await open();
-    await expect(store.write('u/o/i', Readable.from([Buffer.alloc(5)]), 8)).rejects.toMatchObject({
+    const error = await failureOf(() => store.write('u/o/i', Readable.from([Buffer.alloc(5)]), 8));
+    expect(error).toBeInstanceOf(UploadMalformed);
+    expect(toHttpError(error)).toMatchObject({
       status: 400,
     });
     await expect(store.read('u/o/i', 100)).rejects.toBeInstanceOf(BlobNotFoundError);
@@ -113,7 +125,7 @@ describe('LocalBlobStore', () => {
     expect(expiresOf(later) * 1000 - clock).toBeGreaterThanOrEqual(54_000);
     expect(() => verify(later)).not.toThrow();
     clock = start + 60_001;
-    expect(() => verify(first)).toThrow(AppError);
+    expect(() => verify(first)).toThrow(UploadRejected);
     expect(() => verify(nextStep)).not.toThrow();
   });
 
@@ -126,7 +138,7 @@ describe('LocalBlobStore', () => {
         key: 'u/../../etc',
         query: { expires: '9999999999', signature: 'x' },
       }),
-    ).toThrow(AppError);
+    ).toThrow(UploadRejected);
   });
 
   it('when the store is opened again on the same folder, then its old URLs still verify', async () => {

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/database.js';
-import { AppError } from '../../src/http/http-error.js';
+import {
+  CredentialsRejected,
+  type DomainError,
+  IncorrectCredentials,
+  UsernameTaken,
+} from '../../src/domain/errors.js';
+import type { AppError } from '../../src/http/http-error.js';
+import { toHttpError } from '../../src/http/problem.js';
 import { LocalIdentityProvider } from '../../src/identity/local.js';
 
 const ISSUER = 'http://localhost:3000';
@@ -37,13 +44,17 @@ function decodePart(part: string | undefined): Record<string, unknown> {
   >;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
+/** The promise's rejection, which must be a `type`, as the HTTP answer it stands for. */
+async function rejection(
+  type: abstract new (...args: never[]) => DomainError,
+  promise: Promise<unknown>,
+): Promise<AppError> {
   const error = await promise.then(
     () => undefined,
     (reason: unknown) => reason,
   );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
+  expect(error).toBeInstanceOf(type);
+  return toHttpError(error)!;
 }
 
 describe('LocalIdentityProvider', () => {
@@ -103,8 +114,8 @@ describe('LocalIdentityProvider', () => {
     const { provider } = await setup();
     await provider.signUp('bob', 'password-one');
 
-    const same = await rejection(provider.signUp('bob', 'password-two'));
-    const otherCase = await rejection(provider.signUp('BoB', 'password-two'));
+    const same = await rejection(UsernameTaken, provider.signUp('bob', 'password-two'));
+    const otherCase = await rejection(UsernameTaken, provider.signUp('BoB', 'password-two'));
 
     expect(same.status).toBe(409);
     expect(otherCase.status).toBe(409);
@@ -121,7 +132,8 @@ describe('LocalIdentityProvider', () => {
 
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     const failure = results.find((result) => result.status === 'rejected');
-    expect((failure?.reason as AppError).status).toBe(409);
+    expect(failure?.reason).toBeInstanceOf(UsernameTaken);
+    expect(toHttpError(failure?.reason)?.status).toBe(409);
     expect(db.prepare('SELECT COUNT(*) AS n FROM users').get()).toEqual({ n: 1 });
   });
 
@@ -129,8 +141,14 @@ describe('LocalIdentityProvider', () => {
     const { provider } = await setup();
     await provider.signUp('dave', 'the right password');
 
-    const wrongPassword = await rejection(provider.signIn('dave', 'the wrong password'));
-    const unknownUser = await rejection(provider.signIn('nobody', 'the right password'));
+    const wrongPassword = await rejection(
+      IncorrectCredentials,
+      provider.signIn('dave', 'the wrong password'),
+    );
+    const unknownUser = await rejection(
+      IncorrectCredentials,
+      provider.signIn('nobody', 'the right password'),
+    );
 
     for (const error of [wrongPassword, unknownUser]) {
       expect(error.status).toBe(401);
@@ -164,7 +182,7 @@ describe('LocalIdentityProvider', () => {
   it('when the password is too short, then sign-up answers 400 and stores nothing', async () => {
     const { db, provider } = await setup();
 
-    const error = await rejection(provider.signUp('erin', 'short'));
+    const error = await rejection(CredentialsRejected, provider.signUp('erin', 'short'));
 
     expect(error.status).toBe(400);
     expect(error.errors).toEqual([{ path: 'password', message: expect.any(String) }]);
