@@ -27,7 +27,7 @@ function claimAllDue(jobs: JobQueue, at: Date): string[] {
   return keys;
 }
 
-function temporaryDatabase(): { file: string; db: Db; remove(): void } {
+function temporaryDatabase(): { file: string; db: Db; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'pixtag-jobs-'));
   const file = join(dir, 'pixtag.db');
   return {
