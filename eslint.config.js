@@ -44,6 +44,17 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
+      // A committed `.only` silently skips the rest of the suite: describe.only, it.only,
+      // test.only and every chain with `.only` in it (it.concurrent.only, test.only.each, …).
+      // npm test also runs vitest with --allowOnly=false.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'MemberExpression[property.name="only"], MemberExpression[property.value="only"]',
+          message: 'Focused test (.only): remove it before committing; it skips every other test.',
+        },
+      ],
     },
   },
   {

@@ -4,6 +4,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // only `unit`: test/unit without the files that start another process or a fake of another
 // system, or load the model. Express middleware tested through supertest stays unit: supertest
 // listens on an ephemeral port inside the test's own process, for the one request.
+// Both npm scripts pass --allowOnly=false: a committed `.only` fails the run instead of silently
+// skipping the rest (ESLint refuses it too); `npx vitest run <file>` still honours one.
 const NOT_UNIT = [
   // esbuild builds the Lambda's Clarifai bundle and a child node runs it against the gRPC fake.
   'test/unit/clarifai-bundle.test.ts',
@@ -15,9 +17,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // The local model and SQLite are heavy: forks keep native modules isolated per file.
     pool: 'forks',
-    // A committed `.only` would silently skip the rest of the suite in CI (ESLint refuses it too).
-    // This is vitest's default, written out so that it stays.
-    allowOnly: !process.env.CI,
     projects: [
       {
         extends: true,
