@@ -30,6 +30,7 @@ export interface ProcessingQueueTraits {
 const MINUTE = 60_000;
 const freshKey = () => objectKey(`owner-${randomUUID().slice(0, 8)}`, randomUUID());
 const later = (ms: number) => new Date(Date.now() + ms);
+const sorted = (keys: string[]) => [...keys].sort();
 
 export function processingQueueContract(
   name: string,
@@ -58,16 +59,17 @@ export function processingQueueContract(
       expect(await harness.handedOverBy(later(60 * MINUTE))).toEqual([]);
     });
 
-    it('when several keys are enqueued, then each is handed over, in the order they were enqueued', async () => {
+    // The port promises no order (the local queue happens to keep it; S3 events and Lambda do not).
+    it('when several keys are enqueued, then each is handed over, once', async () => {
       const keys = [freshKey(), freshKey(), freshKey()];
       for (const key of keys) await queue().enqueue(key);
-      expect(await handedOverNow()).toEqual(keys);
+      expect(sorted(await handedOverNow())).toEqual(sorted(keys));
     });
 
     it('when a key has spaces, "+", "%", "/" or non-ASCII letters, then the very same key is handed over', async () => {
       const keys = ['u/a b/c+d', 'u/x%2By/50%', 'u/café/ünï/çødé', 'u/o/a+b%20c d'];
       for (const key of keys) await queue().enqueue(key);
-      expect(await handedOverNow()).toEqual(keys);
+      expect(sorted(await handedOverNow())).toEqual(sorted(keys));
     });
 
     it('when a key that was never queued is cancelled, then cancel resolves and nothing is handed over', async () => {
