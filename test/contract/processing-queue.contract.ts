@@ -12,8 +12,8 @@ import { objectKey } from '../../src/domain/object-keys.js';
 export interface ProcessingQueueHarness {
   queue: ProcessingQueue;
   /**
-   * The keys handed over for processing by `at`, oldest first, each taken out as it is handed
-   * over (a second call does not return them again). Time matters only to a queue that holds keys.
+   * The keys handed over for processing by `at`, each taken out as it is handed over (a second
+   * call does not return them again). Time matters only to a queue that holds keys.
    */
   handedOverBy(at: Date): Promise<string[]>;
   close(): Promise<void>;
