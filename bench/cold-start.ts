@@ -10,7 +10,6 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeResults } from './support/results.js';
-// @ts-expect-error -- a plain .mjs module without type declarations
 import { awsShapedEnv, healthEvent, skippedUploadEvent } from '../scripts/lambda-fixtures.mjs';
 
 const samples = Number(process.argv[2] ?? 15);

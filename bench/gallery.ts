@@ -74,13 +74,11 @@ try {
   }
   // The server's own part: POST /images (createdAt) to tagged (taggedAt); the rest is the browser's
   // upload and the page's polling back-off.
-  const listed = (await page.evaluate(`fetch('images?limit=100', {
+  const listed = await page.evaluate<
+    Array<{ filename: string; createdAt: string; taggedAt?: string }>
+  >(`fetch('images?limit=100', {
     headers: { Authorization: 'Bearer ' + sessionStorage.getItem('pixtag.token') },
-  }).then((response) => response.json()).then((page) => page.items)`)) as Array<{
-    filename: string;
-    createdAt: string;
-    taggedAt?: string;
-  }>;
+  }).then((response) => response.json()).then((page) => page.items)`);
   const serverTimes = (photo: string) =>
     listed
       .filter((image) => image.filename === photo && image.taggedAt)

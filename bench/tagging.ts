@@ -132,7 +132,7 @@ async function batch(subject: Subject, count: number, record: boolean): Promise<
     const image = await catalog.get(OWNER, id);
     const names = image?.tags.map((tag) => tag.name) ?? [];
     if (image?.status !== 'tagged' || (expect && !names.includes(expect))) {
-      throw new Error(`${subject.name}: image ${id} ended ${image?.status} [${names}]`);
+      throw new Error(`${subject.name}: image ${id} ended ${image?.status} [${names.join(',')}]`);
     }
   }
   if (record) {

@@ -8,7 +8,9 @@ import { PixtagStack } from './pixtag-stack.js';
 const app = new App();
 const context = (key: string): string | undefined => {
   const value: unknown = app.node.tryGetContext(key);
-  return value === undefined || value === '' ? undefined : String(value);
+  if (value === undefined || value === '') return undefined;
+  // -c gives strings; cdk.json may give numbers or booleans, printed as they read.
+  return typeof value === 'string' ? value : JSON.stringify(value);
 };
 
 const uploadConcurrency = context('uploadConcurrency');

@@ -36,7 +36,8 @@ export function createCatalogDomain(scope: Construct, id: string, props: Catalog
   // referring to the domain, so the policy stays a plain property.
   const arn = `arn:${Aws.PARTITION}:es:${Aws.REGION}:${Aws.ACCOUNT_ID}:domain/${props.domainName}`;
   const cfn = domain.node.defaultChild as opensearch.CfnDomain;
-  cfn.accessPolicies = new iam.PolicyDocument({
+  // The policy's JSON, opaque here: CDK types both it and accessPolicies as `any`.
+  const accessPolicy: unknown = new iam.PolicyDocument({
     statements: [
       new iam.PolicyStatement({
         principals: props.clients.map((role) => new iam.ArnPrincipal(role.roleArn)),
@@ -45,6 +46,7 @@ export function createCatalogDomain(scope: Construct, id: string, props: Catalog
       }),
     ],
   }).toJSON();
+  cfn.accessPolicies = accessPolicy;
   return domain;
 }
 

@@ -182,7 +182,9 @@ export class Traffic {
     } catch (error) {
       stats.connectionErrors += 1;
       const cause = (error as { cause?: unknown }).cause;
-      this.problem(`${kind} → ${String(error)}${cause ? ` (${String(cause)})` : ''}`);
+      // fetch's cause is an Error (ECONNRESET, …); anything else is printed as data.
+      const causeText = cause instanceof Error ? String(cause) : JSON.stringify(cause);
+      this.problem(`${kind} → ${String(error)}${cause ? ` (${causeText})` : ''}`);
       return undefined;
     }
   }

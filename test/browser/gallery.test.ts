@@ -127,12 +127,9 @@ describe('the web gallery in chromium', () => {
 
     // The grid never loads a full-size image: no request for an original's path so far.
     // (Page functions as strings: this file is compiled without the DOM's types.)
-    const listed = (await page.evaluate(`fetch('images', {
+    const listed = await page.evaluate<Array<{ filename: string; url: string }>>(`fetch('images', {
       headers: { Authorization: 'Bearer ' + sessionStorage.getItem('pixtag.token') },
-    }).then((response) => response.json()).then((page) => page.items)`)) as Array<{
-      filename: string;
-      url: string;
-    }>;
+    }).then((response) => response.json()).then((page) => page.items)`);
     const originals = new Map(listed.map((image) => [image.filename, new URL(image.url).pathname]));
     // (Same path as the upload's PUT: only GETs count.)
     const requestedPaths = () =>

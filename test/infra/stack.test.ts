@@ -366,7 +366,7 @@ describe('PixtagStack resources', () => {
       expect(principals).toHaveLength(2);
       expect(principals.flatMap(refsIn).sort()).toEqual([...roles].sort());
       expect(literalOf(statement.Resource)).toMatch(
-        new RegExp(`:domain/${domain.DomainName}/\\*$`),
+        new RegExp(`:domain/${String(domain.DomainName)}/\\*$`),
       );
     }
   });

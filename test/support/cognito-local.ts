@@ -144,8 +144,8 @@ async function startEmulator(workDir: string, lambdaEndpoint: string): Promise<E
     });
     let output = '';
     const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     const ready = await eventually(
       async () => {
         if (child.exitCode !== null || child.signalCode !== null) return false;

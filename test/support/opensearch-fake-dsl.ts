@@ -53,7 +53,7 @@ export function parseIndexBody(body: Json): Fields {
     const { type, ...params } = object(spec, field) as unknown as Field;
     const allowed = PARAMS_OF_FIELD[type];
     if (!allowed) refuse(`[${field}] has unknown type [${type}]`, 'mapper_parsing_exception');
-    allowKeys(params as Json, allowed!, `[${field}]`, 'mapper_parsing_exception');
+    allowKeys(params, allowed!, `[${field}]`, 'mapper_parsing_exception');
     if (params.format !== undefined && params.format !== 'strict_date_optional_time') {
       refuse(`[${field}] format not implemented by the fake`, 'mapper_parsing_exception');
     }
@@ -196,10 +196,10 @@ function aggregate(fields: Fields, aggs: unknown, docs: Source[]): Json {
       order = [{ _count: 'desc' }, { _key: 'asc' }],
       ...rest
     } = object(terms, 'terms');
-    if (Object.keys(rest).length > 0) refuse(`terms: unknown [${Object.keys(rest)}]`);
+    if (Object.keys(rest).length > 0) refuse(`terms: unknown [${Object.keys(rest).join(',')}]`);
     const mapped = fields[field as string];
     if (mapped?.type !== 'keyword' || mapped.doc_values === false)
-      refuse(`cannot aggregate on [${field}]`);
+      refuse(`cannot aggregate on [${String(field)}]`);
     if (!Number.isInteger(size) || (size as number) < 1) refuse('[size] must be greater than 0');
     const orders = (Array.isArray(order) ? order : [order]).map((o) => {
       const entries = Object.entries(object(o, 'order'));

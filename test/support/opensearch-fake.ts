@@ -200,7 +200,7 @@ function allowParams(request: RecordedRequest, ...allowed: string[]) {
   const unknown = Object.keys(request.query).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
     refuse(
-      `request [${request.path}] contains unrecognized parameters: [${unknown}]`,
+      `request [${request.path}] contains unrecognized parameters: [${unknown.join(',')}]`,
       'illegal_argument_exception',
     );
   }

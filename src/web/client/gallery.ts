@@ -68,7 +68,9 @@ export class Gallery {
       this.hasMore = page.nextCursor !== null;
     } catch (error) {
       if (generation === this.generation && !(error instanceof ApiError && error.status === 401))
-        announce(`Images could not be loaded: ${error instanceof Error ? error.message : error}`);
+        announce(
+          `Images could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+        );
     } finally {
       if (generation === this.generation) {
         this.loading = false;

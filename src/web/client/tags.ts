@@ -38,7 +38,9 @@ export class TagFilter {
           this.tags = tags;
         } catch (error) {
           if (!(error instanceof ApiError && error.status === 401))
-            announce(`Tags could not be loaded: ${error instanceof Error ? error.message : error}`);
+            announce(
+              `Tags could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+            );
         }
         this.render();
       } while (this.refreshAgain);
