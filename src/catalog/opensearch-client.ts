@@ -46,8 +46,11 @@ export async function createClient(options: OpenSearchCatalogOptions): Promise<C
 export const statusOf = (error: unknown): number | undefined =>
   error instanceof errors.ResponseError ? (error.meta.statusCode ?? undefined) : undefined;
 
-export const errorType = (error: unknown): string | undefined =>
-  error instanceof errors.ResponseError ? error.body?.error?.type : undefined;
+export function errorType(error: unknown): string | undefined {
+  if (!(error instanceof errors.ResponseError)) return undefined;
+  const type = (error.body as { error?: { type?: unknown } } | undefined)?.error?.type;
+  return typeof type === 'string' ? type : undefined;
+}
 
 export async function translated<T>(request: Promise<T>): Promise<T> {
   try {

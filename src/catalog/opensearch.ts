@@ -27,6 +27,11 @@ export type { OpenSearchCatalogOptions } from './opensearch-client.js';
 
 type Version = { if_seq_no: number; if_primary_term: number };
 type Filter = { term: Record<string, string> };
+/** The part of a search response that list() and countTags() read. */
+interface SearchResult {
+  hits: { hits: { _source: ImageDoc }[] };
+  aggregations?: { tags?: { buckets: { key: string; doc_count: number }[] } };
+}
 
 const BY_COUNT_THEN_NAME = [{ _count: 'desc' }, { _key: 'asc' }];
 
@@ -90,7 +95,7 @@ export class OpenSearchImageCatalog implements ImageCatalog {
       ...(after ? { search_after: [Date.parse(after.createdAt), after.id] } : {}),
       track_total_hits: false,
     });
-    const docs = body.hits.hits.map((hit: { _source: ImageDoc }) => hit._source);
+    const docs = body.hits.hits.map((hit) => hit._source);
     const page = docs.slice(0, query.limit);
     const last = page.at(-1);
     return {
@@ -110,7 +115,7 @@ export class OpenSearchImageCatalog implements ImageCatalog {
       aggs: { tags: { terms: { field: 'tagNames', size: limit, order: BY_COUNT_THEN_NAME } } },
       track_total_hits: false,
     });
-    const buckets: { key: string; doc_count: number }[] = body.aggregations?.tags?.buckets ?? [];
+    const buckets = body.aggregations?.tags?.buckets ?? [];
     return buckets.map((bucket) => ({ name: bucket.key, count: bucket.doc_count }));
   }
 
@@ -169,8 +174,10 @@ export class OpenSearchImageCatalog implements ImageCatalog {
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the client types bodies as any; each caller reads what it asked for
-  private async search(body: Record<string, unknown>): Promise<any> {
-    return (await translated(this.client.search({ index: this.index, body }))).body;
+  private async search(body: Record<string, unknown>): Promise<SearchResult> {
+    const response = await translated(this.client.search({ index: this.index, body }));
+    // The client types a body as any index's; these are the fields our queries ask for.
+    return response.body as unknown as SearchResult;
   }
 
   /** Replaces the owner's document's state, unless someone else wrote it meanwhile. */

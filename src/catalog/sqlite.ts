@@ -158,7 +158,7 @@ export class SqliteImageCatalog implements ImageCatalog {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const limit = query.limit;
     const rows = this.pageRows(ownerId, query.tags, limit + 1, after);
-    const items: ImageRecord[] = new Array(Math.min(limit, rows.length));
+    const items = new Array<ImageRecord>(Math.min(limit, rows.length));
     for (let k = 0; k < items.length; k += 1) items[k] = toRecord(ownerId, rows[k]!);
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return {
@@ -260,7 +260,7 @@ export function encodeTags(tags: Tag[]): string {
 function decodeTags(text: string): Tag[] {
   if (text === '[]') return [];
   const entries = JSON.parse(text) as [string, number][];
-  const tags: Tag[] = new Array(entries.length);
+  const tags = new Array<Tag>(entries.length);
   for (let k = 0; k < entries.length; k += 1) {
     tags[k] = { name: entries[k]![0], confidence: entries[k]![1] };
   }

@@ -120,9 +120,7 @@ export function toHttpError(error: unknown): AppError | undefined {
       { headers: { 'Retry-After': '5' }, cause: error },
     );
   }
-  return typeof error === 'object' && error !== null
-    ? fromHttpishError(error as HttpishError)
-    : undefined;
+  return typeof error === 'object' && error !== null ? fromHttpishError(error) : undefined;
 }
 
 export function errorHandler(log: Logger): ErrorRequestHandler {

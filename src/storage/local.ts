@@ -59,7 +59,7 @@ export class LocalBlobStore implements BlobStore, UploadEndpoint {
       signature: this.signer.sign(terms),
     });
     return {
-      url: `${this.options.publicUrl}/files/${key}?${query}`,
+      url: `${this.options.publicUrl}/files/${key}?${query.toString()}`,
       method: 'PUT',
       headers: { 'Content-Type': upload.contentType },
       expiresAt: new Date(expires * 1000).toISOString(),

@@ -39,7 +39,7 @@ export function serveTagRequests(
   port: MessagePort,
   tagPixels: (image: DecodedImage) => Promise<Tag[]>,
 ): void {
-  port.on('message', async (request: TagRequest) => {
+  const answer = async (request: TagRequest): Promise<void> => {
     const { id, pixels, width, height } = request;
     const data = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
     let reply: TagReply;
@@ -49,5 +49,7 @@ export function serveTagRequests(
       reply = { id, error: sendableError(error) };
     }
     port.postMessage(reply);
-  });
+  };
+  // answer() catches every error of the tagging itself, so nothing is left unhandled.
+  port.on('message', (request: TagRequest) => void answer(request));
 }

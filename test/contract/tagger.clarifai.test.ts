@@ -1,6 +1,6 @@
 // ClarifaiTagger against the gRPC fake of Clarifai (test/support/clarifai-fake.ts) over a real
 // plaintext channel on 127.0.0.1, and its PAT read from a small HTTP fake of SSM's JSON API.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -37,7 +37,7 @@ async function startSsmFake(parameters: Map<string, string>) {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as SsmCall['body'];
   };
-  const server: Server = createServer(async (req, res) => {
+  const answer = async (req: IncomingMessage, res: ServerResponse) => {
     const call = {
       target: req.headers['x-amz-target'] as string | undefined,
       body: await readBody(req),
@@ -64,7 +64,8 @@ async function startSsmFake(parameters: Map<string, string>) {
         Parameter: { Name: call.body.Name, Type: 'SecureString', Value: value, Version: 1 },
       }),
     );
-  });
+  };
+  const server: Server = createServer((req, res) => void answer(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
