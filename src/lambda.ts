@@ -14,7 +14,7 @@ import {
   objectKeysOf,
   type UploadEvent,
 } from './images/upload-events.js';
-import { storageOriginOf } from './http/content-security-policy.js';
+import { storageOriginOf } from './storage/storage-origin.js';
 import { once } from './lazy-port.js';
 import { createLogger } from './logger.js';
 

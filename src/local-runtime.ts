@@ -5,7 +5,7 @@ import type express from 'express';
 import { buildAdapters, imagesContext, processingContext, type Adapters } from './adapters.js';
 import { createApp, type AppDeps } from './app.js';
 import type { Config } from './config.js';
-import { storageOriginOf } from './http/content-security-policy.js';
+import { storageOriginOf } from './storage/storage-origin.js';
 import { processUpload } from './images/process-upload.js';
 import { startWorker, type Worker, type WorkerOptions } from './jobs/worker.js';
 import type { Logger } from './logger.js';
