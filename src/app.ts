@@ -3,6 +3,7 @@
 import express, { type RequestHandler } from 'express';
 import type { IdentityProvider } from './identity/identity-provider.js';
 import type { ImagesContext } from './images/context.js';
+import { listingVersion } from './images/read-images.js';
 import type { Logger } from './logger.js';
 import type { LocalBlobStore } from './storage/local.js';
 import { createAuthenticate } from './http/authenticate.js';
@@ -65,7 +66,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const authenticate = createAuthenticate(deps.identity.tokenRules);
   // One cache for both routers: GET /tags/:tag/images and /images?tags=<tag> share pages.
-  const listings = new ListingCache();
+  const listings = new ListingCache((owner) => listingVersion(deps.images, owner));
   // The routers' paths do not overlap, so their order only decides how many a request walks
   // through before its own: the busiest first.
   app.use(imageRoutes(deps.images, authenticate, deps.maxUploadBytes, listings));
