@@ -25,7 +25,7 @@ export interface SharedVariables {
    * default the choice that picked this adapter, such as STORAGE=s3). loadConfig then throws with
    * every such problem, so the settings made from the undefined are never used.
    */
-  need<T>(variable: string, value: T | undefined, when?: string): T;
+  need: <T>(variable: string, value: T | undefined, when?: string) => T;
 }
 
 /** What every adapter is built with, beside its own settings. */
@@ -39,7 +39,7 @@ export interface AdapterContext {
   uploadUrlTtlSeconds: number;
   tagWorkers: number;
   /** The SQLite database in DATA_DIR, opened on the first call and shared by the local adapters. */
-  database(): Promise<Db>;
+  database: () => Promise<Db>;
 }
 
 export interface AdapterDescriptor<

@@ -90,12 +90,11 @@ export function buildHttpApp(
     })
     .all(methodNotAllowed(['GET']));
 
-  const { publicJwks } = identity;
-  if (publicJwks) {
+  if (identity.publicJwks) {
     app
       .route('/.well-known/jwks.json')
       .get((_req, res) => {
-        res.set('Cache-Control', 'public, max-age=300').json(publicJwks.call(identity));
+        res.set('Cache-Control', 'public, max-age=300').json(identity.publicJwks?.());
       })
       .all(methodNotAllowed(['GET']));
   }

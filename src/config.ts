@@ -69,7 +69,7 @@ function portVariables(): Record<string, z.ZodType> {
     const kinds = registry[variable].map((adapter) => adapter.kind) as [string, ...string[]];
     shape[variable] = z.enum(kinds, { error: `must be ${alternatives(kinds)}` }).default(kinds[0]);
     for (const adapter of registry[variable]) {
-      for (const [key, schema] of Object.entries(adapter.envSchema.shape)) {
+      for (const [key, schema] of Object.entries<z.ZodType>(adapter.envSchema.shape)) {
         if (key in shape || key in Shared.shape)
           throw new Error(`${key} is declared twice (${variable}=${adapter.kind})`);
         shape[key] = schema;
@@ -177,7 +177,7 @@ function chosenSettings(e: Environment, problems: string[]): Pick<Config, Lowerc
   const sharedFor = (choice: string): SharedVariables => ({
     region: e.AWS_REGION,
     uploadFunctionName: e.UPLOAD_FUNCTION_NAME,
-    need<T>(variable: string, value: T | undefined, when = choice): T {
+    need: <T>(variable: string, value: T | undefined, when = choice): T => {
       if (value === undefined) problems.push(`${variable} is required when ${when}`);
       return value as T;
     },

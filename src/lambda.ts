@@ -1,5 +1,6 @@
 // The Lambda entry point, bundled to dist/lambda/index.mjs. Three handlers in one bundle:
-// - api: the same Express app as the plain server, through serverless-express (API Gateway REST);
+// - api: the same Express app as the plain server (app.ts buildHttpApp), through
+//   serverless-express (API Gateway REST);
 // - onUpload: S3 ObjectCreated events (and retag events from api) → processUpload;
 // - preSignUp: the Cognito trigger that confirms new users, as in the original tutorial.
 // Config and adapters are built once per container, on the first invocation that needs them.

@@ -1,5 +1,6 @@
-// pixtag on one machine: the adapters, the app and the job worker wired together. server.ts
-// adds listen and signals; component tests use this directly, so they run the real thing.
+// pixtag on one machine: the adapters, the app (app.ts buildHttpApp, as on Lambda) and the job
+// worker wired together. server.ts adds listen and signals; component tests use this directly,
+// so they run the real thing.
 import { fileURLToPath } from 'node:url';
 import type express from 'express';
 import { buildAdapters, processingContext, type Adapters } from './adapters.js';
