@@ -2,8 +2,9 @@
 // picks it (`kind`), which variables are its own (`envSchema`), how they become its part of Config
 // (`settings`), and how it is built (`create`). src/registry.ts lists the descriptors; config.ts
 // composes their schemas; adapters.ts looks up the chosen ones. Descriptors are read at every
-// start, so a descriptor module imports zod, lazy-port.ts and types only: `create` imports the
-// adapter's own module (its SDK, native code or model) when the adapter is built.
+// start, so a descriptor module imports zod, this module, env-schemas.ts, lazy-port.ts and types
+// only (test/unit/registry.test.ts checks): `create` imports the adapter's own module (its SDK,
+// native code or model) when the adapter is built.
 import type * as z from 'zod';
 import type { ImageCatalog } from './catalog/image-catalog.js';
 import type { Db } from './db/database.js';
@@ -51,10 +52,11 @@ export interface AdapterDescriptor<
   readonly kind: Kind;
   /** Its own variables, all optional or defaulted: they are checked whichever adapter is chosen. */
   readonly envSchema: Variables;
+  // Method syntax on purpose: the parameters are then bivariant, so every descriptor of a port
+  // fits one registry list. Sound in use: config.ts hands settings() the parsed variables, which
+  // hold this adapter's own, and adapters.ts hands create() what this adapter's settings() made.
   /** Its part of Config (config.auth, config.storage…), without `kind`, when it is the one chosen. */
   settings(variables: z.output<Variables>, shared: SharedVariables): Settings;
-  // Method syntax on purpose: its parameter is then bivariant, so every descriptor of a port fits
-  // one registry list; adapters.ts hands each the settings its own settings() made.
   create(settings: Settings, context: AdapterContext): Promise<Port>;
 }
 
@@ -70,7 +72,7 @@ export interface ProcessingPorts {
   localQueue?: LocalProcessingQueue;
 }
 
-/** The ProcessingQueues, by kind (registry PROCESSING). */
+/** The ProcessingQueues, by kind (src/registry.ts processingQueues). */
 export type ProcessingKind = 'local' | 'lambda';
 
 export interface StorageDescriptor<
