@@ -1,10 +1,13 @@
-// createApp(deps): the Express application, the same on the plain server and on Lambda.
-// Middleware, routers and the one error handler. It reads no environment and never listens.
+// buildHttpApp: the Express application, assembled the same way by every runtime: the plain
+// server (local-runtime.ts), the Lambda `api` handler (lambda.ts) and the tests (through either).
+// Config and adapters in; middleware, routers and the one error handler out. It reads no
+// environment, chooses no adapter and never listens.
 import express, { type RequestHandler } from 'express';
-import type { IdentityProvider } from './identity/identity-provider.js';
-import type { ImagesContext } from './images/context.js';
+import { imagesContext, type Adapters } from './adapters.js';
+import type { Config } from './config.js';
+import { listingVersion } from './images/read-images.js';
 import type { Logger } from './logger.js';
-import type { LocalBlobStore } from './storage/local.js';
+import { storageOriginOf } from './storage/storage-origin.js';
 import { createAuthenticate } from './http/authenticate.js';
 import { contentSecurityPolicy } from './http/content-security-policy.js';
 import { cors } from './http/cors.js';
@@ -20,23 +23,23 @@ import { tagRoutes } from './http/routes/tags.js';
 import { webRoutes } from './http/routes/web.js';
 import { createSignInRateLimit } from './http/signin-rate-limit.js';
 
-export interface AppDeps {
-  images: ImagesContext;
-  identity: IdentityProvider;
+/** What differs by where the app runs: the one logger, and where its gallery's files are. */
+export interface HttpAppOptions {
   log: Logger;
-  maxUploadBytes: number;
-  corsOrigin: '*' | string[];
-  /** Where the BlobStore's signed URLs point (http/content-security-policy.ts storageOriginOf). */
-  storageOrigin: string;
   /** The built web gallery (scripts/build-web.mjs); unset: GET / answers 404. */
   webDir?: string;
-  /** STORAGE=local: the store whose signed URLs this app serves at /files/*. */
-  localFiles?: LocalBlobStore;
   /** For tests: a different sign-in rate limit. */
   signInRateLimit?: RequestHandler;
 }
 
-export function createApp(deps: AppDeps): express.Express {
+export function buildHttpApp(
+  config: Config,
+  adapters: Adapters,
+  options: HttpAppOptions,
+): express.Express {
+  const { log } = options;
+  const { identity, localFiles } = adapters;
+  const images = imagesContext(config, adapters);
   const app = express();
   app.disable('x-powered-by');
   // The API answers JSON to programs: ETags on every response only cost hashing.
@@ -45,34 +48,34 @@ export function createApp(deps: AppDeps): express.Express {
   // rate limit) comes from X-Forwarded-For; one hop is what every deployment here has.
   app.set('trust proxy', 1);
 
-  app.use(requestContext(deps.log));
-  app.use(cors(deps.corsOrigin));
+  app.use(requestContext(log));
+  app.use(cors(config.corsOrigin));
   app.use(
     securityHeaders({
       // Download URLs are meant to be shown by web apps on other origins.
       crossOriginResourcePolicy: { policy: 'cross-origin' },
       contentSecurityPolicy: {
         useDefaults: false,
-        directives: contentSecurityPolicy(deps.storageOrigin),
+        directives: contentSecurityPolicy(storageOriginOf(config)),
       },
     }),
   );
 
   // Before the JSON parser: upload bodies are images and stream straight to disk.
-  if (deps.localFiles) app.use(fileRoutes(deps.localFiles, deps.images.processing));
+  if (localFiles) app.use(fileRoutes(localFiles, images.processing));
 
   app.use(express.json({ limit: '16kb' }));
 
-  const authenticate = createAuthenticate(deps.identity.tokenRules);
+  const authenticate = createAuthenticate(identity.tokenRules);
   // One cache for both routers: GET /tags/:tag/images and /images?tags=<tag> share pages.
-  const listings = new ListingCache();
+  const listings = new ListingCache((owner) => listingVersion(images, owner));
   // The routers' paths do not overlap, so their order only decides how many a request walks
   // through before its own: the busiest first.
-  app.use(imageRoutes(deps.images, authenticate, deps.maxUploadBytes, listings));
-  app.use(tagRoutes(deps.images, authenticate, listings));
+  app.use(imageRoutes(images, authenticate, config.maxUploadBytes, listings));
+  app.use(tagRoutes(images, authenticate, listings));
   app.use(healthRoutes());
-  app.use(authRoutes(deps.identity, deps.signInRateLimit ?? createSignInRateLimit()));
-  app.use(webRoutes({ dir: deps.webDir, maxUploadBytes: deps.maxUploadBytes }));
+  app.use(authRoutes(identity, options.signInRateLimit ?? createSignInRateLimit()));
+  app.use(webRoutes({ dir: options.webDir, maxUploadBytes: config.maxUploadBytes }));
 
   // Built (and its module loaded) on first request: a cold start should not generate JSON Schemas.
   let openapi: string | undefined;
@@ -81,23 +84,22 @@ export function createApp(deps: AppDeps): express.Express {
     .get(async (_req, res) => {
       if (openapi === undefined) {
         const { buildOpenApiDocument } = await import('./http/openapi.js');
-        openapi = JSON.stringify(buildOpenApiDocument({ maxUploadBytes: deps.maxUploadBytes }));
+        openapi = JSON.stringify(buildOpenApiDocument({ maxUploadBytes: config.maxUploadBytes }));
       }
       res.type('application/json').send(openapi);
     })
     .all(methodNotAllowed(['GET']));
 
-  const { publicJwks } = deps.identity;
-  if (publicJwks) {
+  if (identity.publicJwks) {
     app
       .route('/.well-known/jwks.json')
       .get((_req, res) => {
-        res.set('Cache-Control', 'public, max-age=300').json(publicJwks.call(deps.identity));
+        res.set('Cache-Control', 'public, max-age=300').json(identity.publicJwks?.());
       })
       .all(methodNotAllowed(['GET']));
   }
 
   app.use(unknownRoute);
-  app.use(errorHandler(deps.log));
+  app.use(errorHandler(log));
   return app;
 }

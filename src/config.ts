@@ -1,68 +1,30 @@
-// The environment, read once and validated. Nothing else in pixtag reads process.env.
-// loadConfig either returns a complete Config or throws one ConfigError naming every bad variable.
+// The environment, read once and validated: the shared variables below, and for each port its
+// choice (AUTH, STORAGE, INDEX, TAGGER) and the variables of every adapter src/registry.ts lists.
+// Nothing else in pixtag reads process.env. loadConfig either returns a complete Config or throws
+// one ConfigError naming every bad variable.
 import { availableParallelism } from 'node:os';
 import * as z from 'zod';
+import type { SharedVariables } from './adapter-descriptor.js';
+import { httpUrl, integer, name } from './env-schemas.js';
+import {
+  adapterFor,
+  PORT_VARIABLES,
+  processingFor,
+  registry,
+  type PortVariable,
+} from './registry.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const integer = (min: number, max: number) =>
-  z.coerce
-    .number({ error: `must be a whole number from ${min} to ${max}` })
-    .int(`must be a whole number from ${min} to ${max}`)
-    .min(min, `must be a whole number from ${min} to ${max}`)
-    .max(max, `must be a whole number from ${min} to ${max}`);
-
-const httpUrl = z
-  .string()
-  .trim()
-  .refine((value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value), {
-    message: 'must be an http(s) URL such as http://localhost:3000',
-  })
-  .transform((value) => value.replace(/\/+$/, ''));
-
-const name = z.string().trim().min(1, 'must not be empty');
-
-const Environment = z.object({
+/** The shared variables; each adapter's own are in its descriptor (src/registry.ts lists them). */
+const Shared = z.object({
   PORT: integer(1, 65535).default(3000),
   PUBLIC_URL: httpUrl.optional(),
   DATA_DIR: name.default('./data'),
-  AUTH: z.enum(['local', 'cognito'], { error: 'must be local or cognito' }).default('local'),
-  COGNITO_USER_POOL_ID: z
-    .string()
-    .trim()
-    .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'must look like eu-west-1_AbCdEf123')
-    .optional(),
-  COGNITO_CLIENT_ID: name.optional(),
-  COGNITO_ENDPOINT: httpUrl.optional(),
   AWS_REGION: z
     .string()
     .trim()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')
-    .optional(),
-  STORAGE: z.enum(['local', 's3'], { error: 'must be local or s3' }).default('local'),
-  S3_BUCKET: name.optional(),
-  S3_ENDPOINT: httpUrl.optional(),
-  S3_FORCE_PATH_STYLE: z
-    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
-    .transform((value) => value === 'true' || value === '1')
-    .optional(),
-  INDEX: z
-    .enum(['sqlite', 'opensearch'], { error: 'must be sqlite or opensearch' })
-    .default('sqlite'),
-  OPENSEARCH_URL: httpUrl.optional(),
-  OPENSEARCH_INDEX: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,199}$/, 'must be a lower-case OpenSearch index name')
-    .default('images'),
-  OPENSEARCH_AWS_SERVICE: z.enum(['es', 'aoss'], { error: 'must be es or aoss' }).optional(),
-  TAGGER: z.enum(['local', 'clarifai'], { error: 'must be local or clarifai' }).default('local'),
-  CLARIFAI_PAT: name.optional(),
-  CLARIFAI_PAT_PARAMETER: name.optional(),
-  CLARIFAI_ENDPOINT: z
-    .string()
-    .trim()
-    .regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port, such as 127.0.0.1:50051')
     .optional(),
   UPLOAD_FUNCTION_NAME: name.optional(),
   TAG_MIN_CONFIDENCE: z.coerce
@@ -92,19 +54,54 @@ const Environment = z.object({
     .default('info'),
 });
 
-type Environment = z.output<typeof Environment>;
+type Shared = z.output<typeof Shared>;
+/** What the composed schema outputs: the shared variables, each port's choice, and the rest. */
+type Environment = Shared & Record<PortVariable, string> & Record<string, unknown>;
 
-export type AuthConfig =
-  | { kind: 'local' }
-  | { kind: 'cognito'; userPoolId: string; clientId: string; region: string; endpoint?: string };
-export type StorageConfig =
-  | { kind: 'local' }
-  | { kind: 's3'; bucket: string; region: string; endpoint?: string; forcePathStyle: boolean };
-export type IndexConfig =
-  | { kind: 'sqlite' }
-  | { kind: 'opensearch'; url: string; index: string; awsService?: 'es' | 'aoss'; region?: string };
-export type TaggerConfig =
-  { kind: 'local' } | { kind: 'clarifai'; pat?: string; patParameter?: string; endpoint?: string };
+/** "local or s3"; "local, clarifai or rekognition". */
+const alternatives = (kinds: readonly string[]) =>
+  kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)}` : `${kinds[0]}`;
+
+/** Each port's variable (AUTH…) followed by the variables of its adapters. */
+function portVariables(): Record<string, z.ZodType> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const variable of PORT_VARIABLES) {
+    const kinds = registry[variable].map((adapter) => adapter.kind) as [string, ...string[]];
+    shape[variable] = z.enum(kinds, { error: `must be ${alternatives(kinds)}` }).default(kinds[0]);
+    for (const adapter of registry[variable]) {
+      for (const [key, schema] of Object.entries<z.ZodType>(adapter.envSchema.shape)) {
+        if (key in shape || key in Shared.shape)
+          throw new Error(`${key} is declared twice (${variable}=${adapter.kind})`);
+        shape[key] = schema;
+      }
+    }
+  }
+  return shape;
+}
+
+// Every variable in one schema, so one ConfigError names every bad one. Problems are listed in
+// this order: where pixtag runs, then each port's variables, then the rest.
+const { PORT, PUBLIC_URL, DATA_DIR, AWS_REGION, ...rest } = Shared.shape;
+const Environment = z.object({
+  PORT,
+  PUBLIC_URL,
+  DATA_DIR,
+  AWS_REGION,
+  ...portVariables(),
+  ...rest,
+});
+
+/** What a port's chosen adapter made of its variables: Config.auth, Config.storage… */
+type ChoiceOf<V extends PortVariable> = (typeof registry)[V][number] extends infer Adapter
+  ? Adapter extends { readonly kind: infer Kind; settings(...args: never[]): infer Settings }
+    ? { kind: Kind } & Settings
+    : never
+  : never;
+
+export type AuthConfig = ChoiceOf<'AUTH'>;
+export type StorageConfig = ChoiceOf<'STORAGE'>;
+export type IndexConfig = ChoiceOf<'INDEX'>;
+export type TaggerConfig = ChoiceOf<'TAGGER'>;
 
 export interface Config {
   port: number;
@@ -115,6 +112,8 @@ export interface Config {
   storage: StorageConfig;
   index: IndexConfig;
   tagger: TaggerConfig;
+  /** AWS_REGION, for the AWS adapters' SDK clients. */
+  awsRegion: string | undefined;
   /** AWS: the onUpload function that `api` invokes to retag. */
   uploadFunctionName: string | undefined;
   /** undefined: the tagger's own default. */
@@ -144,87 +143,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .filter(([, value]) => value !== undefined && value.trim() !== ''),
   );
   const parsed = Environment.safeParse(present);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-  if (parsed.success) problems.push(...missingForChoices(parsed.data));
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
-  return toConfig(parsed.data);
-}
-
-/** The variables an adapter choice makes required. */
-function missingForChoices(e: Environment): string[] {
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`),
+    );
+  }
+  const e = parsed.data as Environment;
   const problems: string[] = [];
-  const need = (variable: keyof Environment, when: string) => {
-    if (e[variable] === undefined) problems.push(`${variable} is required when ${when}`);
-  };
-  if (e.AUTH === 'cognito') {
-    need('COGNITO_USER_POOL_ID', 'AUTH=cognito');
-    need('COGNITO_CLIENT_ID', 'AUTH=cognito');
-    need('AWS_REGION', 'AUTH=cognito');
-  }
-  if (e.STORAGE === 's3') {
-    need('S3_BUCKET', 'STORAGE=s3');
-    need('AWS_REGION', 'STORAGE=s3');
-    // With S3, uploads are processed by the onUpload function; a retag asks it directly.
-    need('UPLOAD_FUNCTION_NAME', 'STORAGE=s3');
-  }
-  if (e.INDEX === 'opensearch') {
-    need('OPENSEARCH_URL', 'INDEX=opensearch');
-    if (e.OPENSEARCH_AWS_SERVICE) need('AWS_REGION', 'OPENSEARCH_AWS_SERVICE is set');
-  }
-  if (e.TAGGER === 'clarifai' && !e.CLARIFAI_PAT && !e.CLARIFAI_PAT_PARAMETER) {
-    problems.push('CLARIFAI_PAT or CLARIFAI_PAT_PARAMETER is required when TAGGER=clarifai');
-  }
-  if (e.TAGGER === 'clarifai' && e.CLARIFAI_PAT_PARAMETER)
-    need('AWS_REGION', 'CLARIFAI_PAT_PARAMETER is set');
-  return [...new Set(problems)];
-}
-
-function toConfig(e: Environment): Config {
-  const region = e.AWS_REGION!;
+  const choices = chosenSettings(e, problems);
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   return {
     port: e.PORT,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     dataDir: e.DATA_DIR,
-    auth:
-      e.AUTH === 'cognito'
-        ? {
-            kind: 'cognito',
-            userPoolId: e.COGNITO_USER_POOL_ID!,
-            clientId: e.COGNITO_CLIENT_ID!,
-            region,
-            ...(e.COGNITO_ENDPOINT ? { endpoint: e.COGNITO_ENDPOINT } : {}),
-          }
-        : { kind: 'local' },
-    storage:
-      e.STORAGE === 's3'
-        ? {
-            kind: 's3',
-            bucket: e.S3_BUCKET!,
-            region,
-            ...(e.S3_ENDPOINT ? { endpoint: e.S3_ENDPOINT } : {}),
-            forcePathStyle: e.S3_FORCE_PATH_STYLE ?? false,
-          }
-        : { kind: 'local' },
-    index:
-      e.INDEX === 'opensearch'
-        ? {
-            kind: 'opensearch',
-            url: e.OPENSEARCH_URL!,
-            index: e.OPENSEARCH_INDEX,
-            ...(e.OPENSEARCH_AWS_SERVICE ? { awsService: e.OPENSEARCH_AWS_SERVICE, region } : {}),
-          }
-        : { kind: 'sqlite' },
-    tagger:
-      e.TAGGER === 'clarifai'
-        ? {
-            kind: 'clarifai',
-            ...(e.CLARIFAI_PAT ? { pat: e.CLARIFAI_PAT } : {}),
-            ...(e.CLARIFAI_PAT_PARAMETER ? { patParameter: e.CLARIFAI_PAT_PARAMETER } : {}),
-            ...(e.CLARIFAI_ENDPOINT ? { endpoint: e.CLARIFAI_ENDPOINT } : {}),
-          }
-        : { kind: 'local' },
+    ...choices,
+    awsRegion: e.AWS_REGION,
     uploadFunctionName: e.UPLOAD_FUNCTION_NAME,
     tagMinConfidence: e.TAG_MIN_CONFIDENCE,
     tagMax: e.TAG_MAX,
@@ -234,4 +167,29 @@ function toConfig(e: Environment): Config {
     corsOrigin: e.CORS_ORIGIN === '*' ? '*' : e.CORS_ORIGIN.split(',').map((o) => o.trim()),
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/**
+ * Each port's chosen adapter's settings, under the variable's name in lower case; each variable
+ * the choice makes required but is missing goes to `problems`.
+ */
+function chosenSettings(e: Environment, problems: string[]): Pick<Config, Lowercase<PortVariable>> {
+  const sharedFor = (choice: string): SharedVariables => ({
+    region: e.AWS_REGION,
+    uploadFunctionName: e.UPLOAD_FUNCTION_NAME,
+    need: <T>(variable: string, value: T | undefined, when = choice): T => {
+      if (value === undefined) problems.push(`${variable} is required when ${when}`);
+      return value as T;
+    },
+  });
+  const choices: Record<string, object> = {};
+  for (const variable of PORT_VARIABLES) {
+    const kind = e[variable];
+    const adapter = adapterFor(variable, kind);
+    const shared = sharedFor(`${variable}=${kind}`);
+    choices[variable.toLowerCase()] = { kind, ...adapter.settings(e, shared) };
+    // The store brings its ProcessingQueue, whose needs the same choice makes required.
+    if ('processing' in adapter) processingFor(adapter).requires?.(shared);
+  }
+  return choices as Pick<Config, Lowercase<PortVariable>>;
 }

@@ -1,11 +1,12 @@
 // The Lambda entry point, bundled to dist/lambda/index.mjs. Three handlers in one bundle:
-// - api: the same Express app as the plain server, through serverless-express (API Gateway REST);
+// - api: the same Express app as the plain server (app.ts buildHttpApp), through
+//   serverless-express (API Gateway REST);
 // - onUpload: S3 ObjectCreated events (and retag events from api) → processUpload;
 // - preSignUp: the Cognito trigger that confirms new users, as in the original tutorial.
 // Config and adapters are built once per container, on the first invocation that needs them.
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { buildAdapters, imagesContext, processingContext } from './adapters.js';
+import { buildAdapters, processingContext } from './adapters.js';
 import { loadConfig } from './config.js';
 import { processUpload } from './images/process-upload.js';
 import {
@@ -14,7 +15,6 @@ import {
   objectKeysOf,
   type UploadEvent,
 } from './images/upload-events.js';
-import { storageOriginOf } from './http/content-security-policy.js';
 import { once } from './lazy-port.js';
 import { createLogger } from './logger.js';
 
@@ -29,7 +29,7 @@ const container = once(async () => {
 
 // Express and serverless-express load here, not at the top: onUpload never needs them.
 const apiHandler = once(async () => {
-  const [{ config, log, adapters }, { createApp }, serverlessExpressModule] = await Promise.all([
+  const [{ config, log, adapters }, { buildHttpApp }, serverlessExpressModule] = await Promise.all([
     container(),
     import('./app.js'),
     import('@codegenie/serverless-express'),
@@ -37,13 +37,8 @@ const apiHandler = once(async () => {
   // A CommonJS package whose module.exports is `configure` itself: Node's ESM interop also names
   // it `configure`, esbuild's only `default`.
   const serverlessExpress = serverlessExpressModule.configure ?? serverlessExpressModule.default;
-  const app = createApp({
-    images: imagesContext(config, adapters),
-    identity: adapters.identity,
+  const app = buildHttpApp(config, adapters, {
     log,
-    maxUploadBytes: config.maxUploadBytes,
-    corsOrigin: config.corsOrigin,
-    storageOrigin: storageOriginOf(config),
     // scripts/build-lambda.mjs builds the web gallery into web/ next to index.mjs.
     webDir: fileURLToPath(new URL('./web/', import.meta.url)),
   });

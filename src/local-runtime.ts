@@ -1,14 +1,13 @@
-// pixtag on one machine: the adapters, the app and the job worker wired together. server.ts
-// adds listen and signals; component tests use this directly, so they run the real thing.
+// pixtag on one machine: the adapters, the app (app.ts buildHttpApp, as on Lambda) and the job
+// worker wired together. server.ts adds listen and signals; component tests use this directly,
+// so they run the real thing.
 import { fileURLToPath } from 'node:url';
 import type express from 'express';
-import { buildAdapters, imagesContext, processingContext, type Adapters } from './adapters.js';
-import { createApp, type AppDeps } from './app.js';
+import { buildAdapters, processingContext, type Adapters } from './adapters.js';
+import { buildHttpApp, type HttpAppOptions } from './app.js';
 import type { Config } from './config.js';
-import { storageOriginOf } from './http/content-security-policy.js';
 import { processUpload } from './images/process-upload.js';
 import { startWorker, type Worker, type WorkerOptions } from './jobs/worker.js';
-import type { Logger } from './logger.js';
 import type { Tagger } from './tagging/tagger.js';
 
 export interface LocalRuntime {
@@ -19,23 +18,21 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
-export interface LocalRuntimeOptions {
-  log: Logger;
+/** The app's own options (webDir defaults to dist/web), and the worker's. */
+export interface LocalRuntimeOptions extends HttpAppOptions {
   /** For tests: wrap the tagger (to simulate an outage, say). */
   tagger?: (real: () => Promise<Tagger>) => () => Promise<Tagger>;
   worker?: Pick<
     WorkerOptions,
     'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'leaseMs' | 'concurrency'
   >;
-  signInRateLimit?: AppDeps['signInRateLimit'];
-  /** For tests: the built web gallery from another folder than dist/web. */
-  webDir?: string;
 }
 
 export async function startLocalRuntime(
   config: Config,
-  options: LocalRuntimeOptions,
+  { tagger, worker: workerOptions, ...appOptions }: LocalRuntimeOptions,
 ): Promise<LocalRuntime> {
+  const { log } = appOptions;
   const adapters = await buildAdapters(config);
   const queue = adapters.localQueue;
   if (!queue)
@@ -43,30 +40,22 @@ export async function startLocalRuntime(
   // A single local worker owns the queue: whatever a crashed process had claimed is due now.
   queue.jobs.releaseAllLeases();
 
-  const images = imagesContext(config, adapters);
-  const processing = processingContext(config, adapters, options.log);
-  if (options.tagger) processing.tagger = options.tagger(adapters.tagger);
+  const processing = processingContext(config, adapters, log);
+  if (tagger) processing.tagger = tagger(adapters.tagger);
   const worker = startWorker({
     queue: queue.jobs,
-    log: options.log,
+    log,
     // One job per tagging thread; with Clarifai, as many requests in flight.
     concurrency: config.tagWorkers,
-    ...options.worker,
+    ...workerOptions,
     process: (key, processOptions) => processUpload(processing, key, processOptions),
   });
   queue.attachWorker(worker);
 
-  const app = createApp({
-    images,
-    identity: adapters.identity,
-    log: options.log,
-    maxUploadBytes: config.maxUploadBytes,
-    corsOrigin: config.corsOrigin,
-    storageOrigin: storageOriginOf(config),
+  const app = buildHttpApp(config, adapters, {
+    ...appOptions,
     // The same folder from dist/local-runtime.js (npm start) and from src/local-runtime.ts (tsx).
-    webDir: options.webDir ?? fileURLToPath(new URL('../dist/web/', import.meta.url)),
-    ...(adapters.localFiles ? { localFiles: adapters.localFiles } : {}),
-    ...(options.signInRateLimit ? { signInRateLimit: options.signInRateLimit } : {}),
+    webDir: appOptions.webDir ?? fileURLToPath(new URL('../dist/web/', import.meta.url)),
   });
 
   return {

@@ -1,9 +1,10 @@
 // Finished JSON bodies of listing responses (GET /images, /tags, /tags/:tag/images), so a page
 // asked for again costs about what sending its bytes costs: no SQLite read, no views, no
 // JSON.stringify (together about three quarters of such a request's CPU, bench/http.ts).
-// Whether a body is still current is not decided here: the key holds the owner and the listing
-// version (images/read-images.ts listingVersion), so any change makes new keys and the old
-// bodies are never asked for again; they age out of this LRU. Bounded by count and by size.
+// The one place that decides whether a body is still current: listing() keys every body by its
+// owner and the owner's listing version (images/read-images.ts listingVersion), so any change
+// makes new keys and the old bodies are never asked for again; they age out of this LRU. Nothing
+// else invalidates, and no route builds a key. Bounded by count and by size.
 export interface ListingCacheLimits {
   entries: number;
   /** Sum of the bodies' lengths in UTF-16 code units (≈ bytes for this ASCII-mostly JSON). */
@@ -12,12 +13,32 @@ export interface ListingCacheLimits {
 
 const DEFAULT_LIMITS: ListingCacheLimits = { entries: 1_000, chars: 8_000_000 };
 
+/** The owner's listing version; undefined when the adapters cannot tell (then nothing is reused). */
+export type ListingVersionOf = (ownerId: string) => Promise<string | undefined>;
+
 export class ListingCache {
   /** Map keeps insertion order: the first entry is the least recently used. */
   private readonly bodies = new Map<string, string>();
   private chars = 0;
 
-  constructor(private readonly limits: ListingCacheLimits = DEFAULT_LIMITS) {}
+  constructor(
+    private readonly versionOf: ListingVersionOf,
+    private readonly limits: ListingCacheLimits = DEFAULT_LIMITS,
+  ) {}
+
+  /**
+   * The body of one of the owner's listings, `listing` naming which (the route and its query),
+   * cached while the owner's listing version stays the same. The version is read before make():
+   * a write in between then only makes the kept body newer than its version.
+   */
+  async listing(
+    ownerId: string,
+    listing: readonly unknown[],
+    make: () => Promise<unknown>,
+  ): Promise<string> {
+    const version = await this.versionOf(ownerId);
+    return this.json(version === undefined ? undefined : [ownerId, version, ...listing], make);
+  }
 
   /**
    * The cached body for `key`, else make() serialised and kept. No key (the adapters cannot tell

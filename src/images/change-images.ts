@@ -3,7 +3,7 @@ import { ImageNotFound } from '../domain/errors.js';
 import { objectKey, thumbnailKey } from '../domain/object-keys.js';
 import type { ImagesContext } from './context.js';
 import { toImageView } from './image-view.js';
-import { type ImageView } from '../domain/image.js';
+import type { ImageView } from '../domain/image.js';
 import { requireImage } from './read-images.js';
 
 /** Removes the index entry first, so the image vanishes from every listing at once. */

@@ -5,7 +5,7 @@ import { objectKey } from '../domain/object-keys.js';
 import { uploadDeadline, type ImagesContext } from './context.js';
 import { newImageId } from './image-id.js';
 import { toImageView } from './image-view.js';
-import { type ImageView } from '../domain/image.js';
+import type { ImageView } from '../domain/image.js';
 
 export interface NewUpload {
   contentType: string;

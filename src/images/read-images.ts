@@ -1,17 +1,16 @@
 // GET /images, GET /images/:id, GET /tags/:tag/images and GET /tags: reads, always scoped to the
 // caller. Another user's image is indistinguishable from one that does not exist.
 import type { ListQuery, Page } from '../catalog/image-catalog.js';
-import type { ImageRecord, TagCount } from '../domain/image.js';
+import type { ImageRecord, ImageView, TagCount } from '../domain/image.js';
 import { ImageNotFound } from '../domain/errors.js';
 import type { ImagesContext } from './context.js';
 import { toImageView } from './image-view.js';
-import { type ImageView } from '../domain/image.js';
 
 /**
  * A value that is the same exactly while the owner's listings (pages and tag counts, with the
- * download URLs in them) would come out the same, for a cache to key finished responses by.
- * undefined when the adapters cannot tell (OpenSearch, S3): then nothing may be reused. Read it
- * before the listing: a write in between then only makes the cached page newer than its version.
+ * download URLs in them) would come out the same, for a cache to key finished responses by
+ * (http/listing-cache.ts, which reads it before the listing). undefined when the adapters cannot
+ * tell (OpenSearch, S3): then nothing may be reused.
  */
 export async function listingVersion(
   ctx: ImagesContext,

@@ -42,7 +42,8 @@ export async function startTestApp(
   env: Record<string, string> = {},
   options: Partial<LocalRuntimeOptions> & { dataDir?: string; keepDataDir?: boolean } = {},
 ): Promise<TestApp> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pixtag-test-'));
+  const { dataDir: givenDataDir, keepDataDir, ...runtimeOptions } = options;
+  const dataDir = givenDataDir ?? mkdtempSync(join(tmpdir(), 'pixtag-test-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
     PUBLIC_URL: 'http://pixtag.test',
@@ -52,7 +53,7 @@ export async function startTestApp(
   const runtime = await startLocalRuntime(config, {
     log: createLogger('silent'),
     worker: { baseDelayMs: 20, maxDelayMs: 200 },
-    ...options,
+    ...runtimeOptions,
   });
   const http = request(runtime.app);
 
@@ -92,7 +93,7 @@ export async function startTestApp(
     },
     async close() {
       await runtime.close();
-      if (!options.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (!keepDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return app;

@@ -2,7 +2,8 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
 import type { StorageConfig } from '../../src/config.js';
-import { contentSecurityPolicy, storageOriginOf } from '../../src/http/content-security-policy.js';
+import { contentSecurityPolicy } from '../../src/http/content-security-policy.js';
+import { storageOriginOf } from '../../src/storage/storage-origin.js';
 
 type S3Storage = Extract<StorageConfig, { kind: 's3' }>;
 

@@ -3,7 +3,7 @@ import { ListingCache } from '../../src/http/listing-cache.js';
 
 /** A cache and how many times it had to make a body. */
 function counting(limits?: { entries: number; chars: number }) {
-  const cache = new ListingCache(limits);
+  const cache = new ListingCache(async () => undefined, limits);
   let made = 0;
   const json = (key: unknown[] | undefined, body: unknown = { key }) =>
     cache.json(key, async () => {

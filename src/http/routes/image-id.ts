@@ -1,3 +1,5 @@
+// The :id path parameter of /images/:id routes, read once for all of them. HTTP only: a
+// malformed id is an http-error 404 here, before any use case or port sees it.
 import type { Request } from 'express';
 import { notFound } from '../http-error.js';
 

@@ -4,7 +4,7 @@ import type { ListQuery } from '../../catalog/image-catalog.js';
 import { createUpload } from '../../images/create-upload.js';
 import { deleteImage, retagImage } from '../../images/change-images.js';
 import type { ImagesContext } from '../../images/context.js';
-import { getImage, listImages, listingVersion } from '../../images/read-images.js';
+import { getImage, listImages } from '../../images/read-images.js';
 import { callerId } from '../authenticate.js';
 import type { ListingCache } from '../listing-cache.js';
 import { methodNotAllowed } from '../problem.js';
@@ -24,11 +24,9 @@ export async function sendImagePage(
   owner: string,
   query: ListQuery,
 ): Promise<void> {
-  const version = await listingVersion(ctx, owner);
   const { tags, limit, cursor } = query;
-  const key =
-    version === undefined ? undefined : [owner, version, 'images', tags, limit, cursor ?? null];
-  sendJsonText(res, await listings.json(key, () => listImages(ctx, owner, query)));
+  const page = ['images', tags, limit, cursor ?? null];
+  sendJsonText(res, await listings.listing(owner, page, () => listImages(ctx, owner, query)));
 }
 
 export function imageRoutes(

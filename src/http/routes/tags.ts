@@ -1,7 +1,7 @@
 // GET /tags and GET /tags/:tag/images.
 import { Router, type RequestHandler } from 'express';
 import type { ImagesContext } from '../../images/context.js';
-import { listingVersion, listTags } from '../../images/read-images.js';
+import { listTags } from '../../images/read-images.js';
 import { callerId } from '../authenticate.js';
 import type { ListingCache } from '../listing-cache.js';
 import { methodNotAllowed } from '../problem.js';
@@ -24,12 +24,8 @@ export function tagRoutes(
     .get(authenticate, async (req, res) => {
       const { limit } = tagsQuery(req);
       const owner = callerId(req);
-      const version = await listingVersion(ctx, owner);
-      const key = version === undefined ? undefined : [owner, version, 'tags', limit];
-      sendJsonText(
-        res,
-        await listings.json(key, async () => ({ items: await listTags(ctx, owner, limit) })),
-      );
+      const counts = async () => ({ items: await listTags(ctx, owner, limit) });
+      sendJsonText(res, await listings.listing(owner, ['tags', limit], counts));
     })
     .all(methodNotAllowed(['GET']));
 
