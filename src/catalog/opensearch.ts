@@ -173,7 +173,6 @@ export class OpenSearchImageCatalog implements ImageCatalog {
     return { doc: body._source as ImageDoc, version };
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the client types bodies as any; each caller reads what it asked for
   private async search(body: Record<string, unknown>): Promise<SearchResult> {
     const response = await translated(this.client.search({ index: this.index, body }));
     // The client types a body as any index's; these are the fields our queries ask for.

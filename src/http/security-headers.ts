@@ -24,7 +24,8 @@ export function securityHeaders(options: HelmetOptions): RequestHandler {
     {} as IncomingMessage,
     recorder as unknown as ServerResponse,
     (error?: unknown) => {
-      if (error !== undefined) throw error;
+      if (error !== undefined)
+        throw error instanceof Error ? error : new Error('helmet failed', { cause: error });
       finished = true;
     },
   );
