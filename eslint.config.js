@@ -28,6 +28,77 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // The architecture, kept by the linter (README "Code layout"). Dynamic import() is not
+  // checked: only the composition root and the adapter descriptors use it, to load adapters lazily.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/config.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Only src/config.ts reads the environment: take the value from Config.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              message: 'src/domain is the vocabulary every layer imports: it imports nothing else.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/imaging/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!domain/)',
+              message:
+                'src/imaging reads image bytes for every caller: it imports only src/domain.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      'src/tagging/**/*.ts',
+      'src/storage/**/*.ts',
+      'src/catalog/**/*.ts',
+      'src/identity/**/*.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(images|http)/',
+              message:
+                'Adapters know their outside system and the domain, never the use cases or HTTP: throw a domain error (src/domain/errors.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // JavaScript files (this config, the build scripts, the thread loader) have no types to use.
     files: ['**/*.{js,mjs,cjs}'],

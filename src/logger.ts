@@ -8,7 +8,7 @@ export type { Logger };
 export function createLogger(level: string): Logger {
   return pino({
     level,
-    base: undefined,
+    base: null, // no pid or hostname: the platform adds its own
     redact: {
       paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization'],
       censor: '[redacted]',

@@ -22,16 +22,16 @@ export interface ImageRecord {
   tags: Tag[];
   /** ISO 8601 with milliseconds, UTC. */
   createdAt: string;
-  taggedAt?: string;
+  taggedAt?: string | undefined;
   /** Why the image failed, in words a user understands. */
-  error?: string;
+  error?: string | undefined;
 }
 
 /** The Image of the HTTP contract: the record without its owner, plus short-lived URLs. */
 export interface ImageView extends Omit<ImageRecord, 'ownerId'> {
-  url?: string;
+  url?: string | undefined;
   /** Present once tagged: processUpload stores the thumbnail before it marks the image tagged. */
-  thumbnailUrl?: string;
+  thumbnailUrl?: string | undefined;
 }
 
 export interface TagCount {

@@ -3,8 +3,8 @@
 import type { FieldError } from '../domain/errors.js';
 
 export interface AppErrorExtra {
-  errors?: FieldError[];
-  headers?: Record<string, string>;
+  errors?: FieldError[] | undefined;
+  headers?: Record<string, string> | undefined;
   cause?: unknown;
 }
 

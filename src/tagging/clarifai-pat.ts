@@ -5,7 +5,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { TransientError } from '../domain/errors.js';
 
 export interface ClarifaiPatOptions {
-  pat?: string;
+  pat?: string | undefined;
   patParameter?: string;
   /** For the SSM client that reads patParameter; unset: the SDK's own resolution (AWS_REGION). */
   region?: string;

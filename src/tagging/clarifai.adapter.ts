@@ -6,7 +6,7 @@ import { name } from '../env-schemas.js';
 import type { Tagger } from './tagger.js';
 
 export interface ClarifaiSettings {
-  pat?: string;
+  pat?: string | undefined;
   patParameter?: string;
   /** host:port of a stand-in, in plaintext; unset: Clarifai itself. */
   endpoint?: string;

@@ -69,15 +69,15 @@ describe('sign-up, sign-in and tokens', () => {
       .post('/signup')
       .send({ username: 'target', password: 'right-password' })
       .expect(201);
-    let last;
+    let last: Awaited<ReturnType<TestApp['http']['get']>> | undefined;
     for (let i = 0; i < 6; i += 1) {
       last = await app.http
         .post('/signin')
         .send({ username: 'target', password: `wrong-${i}-pass` });
     }
-    expect(last.status).toBe(429);
-    expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
-    expect(last.body.status).toBe(429);
+    expect(last!.status).toBe(429);
+    expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
+    expect(last!.body.status).toBe(429);
     const other = await app.newUser();
     expect(other.token).toBeTruthy();
   });
