@@ -1,8 +1,8 @@
 // Bundles src/lambda.ts into dist/lambda/index.mjs (ESM, Node 22, code splitting): the one bundle
 // both functions run from. Splitting keeps the Clarifai client, the S3 SDK and OpenSearch in chunks
 // of their own that load only when used. The local-only native packages (better-sqlite3, the
-// local model) are never imported on Lambda (adapters.ts imports adapters lazily), so they stay
-// out of the bundle. sharp (thumbnails, in onUpload) is native too: it ships beside the bundle in
+// local model) are never imported on Lambda (each adapter descriptor's create() imports its
+// module, and only the chosen adapters are built), so they stay out of the bundle. sharp (thumbnails, in onUpload) is native too: it ships beside the bundle in
 // node_modules/, built for the functions' architecture (see installSharp).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';

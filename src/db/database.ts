@@ -1,6 +1,6 @@
 // Opens the local SQLite database (one file in DATA_DIR) and brings its schema up to date.
 // adapters.ts opens it once, on the first local adapter's create(), and hands the one connection
-// to each: identity/local.ts, catalog/sqlite.ts, jobs/job-queue.ts. Nothing on Lambda loads it.
+// to each: identity/local-user-store.ts, catalog/sqlite.ts, jobs/job-queue.ts. Nothing on Lambda loads it.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
