@@ -119,8 +119,9 @@ describe('the API reference: /openapi.json and /docs', () => {
 
   it('when a route takes a JSON body, then its 415 is documented', () => {
     const withBody = operations.filter(({ op }) => op.requestBody?.content['application/json']);
-    expect(withBody.map((o) => o.name).sort()).toEqual(
-      ['POST /images', 'POST /signin', 'POST /signup'].sort(),
+    // At least these; every route added with a JSON body is held to the same.
+    expect(withBody.map((o) => o.name)).toEqual(
+      expect.arrayContaining(['POST /images', 'POST /signin', 'POST /signup']),
     );
     for (const { op, name } of withBody) expect(Object.keys(op.responses), name).toContain('415');
   });
