@@ -1,13 +1,26 @@
 // Builds the web gallery (src/web/client) into a folder the app serves at GET / and /web/*
 // (src/http/routes/web.ts): index.html, app.js (the TypeScript client, bundled and minified) and
 // styles.css. No framework and no runtime dependency: the bundle is only our own code.
+// Beside it, docs/: the API reference's viewer (swagger-ui-dist, a dev package), copied from
+// node_modules so that the plain server, the container and the Lambda bundle (none of which has
+// dev packages) serve GET /docs from the very same files (src/http/routes/docs.ts).
 import { build } from 'esbuild';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const client = join(root, 'src/web/client');
+// What routes/docs.ts serves, and the licence texts that travel with it (Apache-2.0 asks for
+// NOTICE with every copy).
+const VIEWER_FILES = [
+  'swagger-ui-bundle.js',
+  'swagger-ui.css',
+  'LICENSE',
+  'NOTICE',
+  'swagger-ui-bundle.js.LICENSE.txt',
+];
 
 /** Builds into outdir (emptied first); the browser test and the Lambda build call it too. */
 export async function buildWeb(outdir) {
@@ -28,6 +41,9 @@ export async function buildWeb(outdir) {
     logLevel: 'warning',
   });
   await copyFile(join(client, 'index.html'), join(outdir, 'index.html'));
+  const viewer = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  await mkdir(join(outdir, 'docs'));
+  for (const file of VIEWER_FILES) await copyFile(join(viewer, file), join(outdir, 'docs', file));
   return result;
 }
 

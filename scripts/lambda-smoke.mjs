@@ -37,7 +37,15 @@ if (
 ) {
   throw new Error(`GET / answered ${page.statusCode} with CSP ${csp}`);
 }
+// So does the API reference's viewer (web/docs/), which GET /docs loads.
+for (const path of ['/docs', '/docs/swagger-ui-bundle.js']) {
+  const got = await bundle.api(
+    { ...healthEvent, path, resource: '/{proxy+}', pathParameters: { proxy: path.slice(1) } },
+    { getRemainingTimeInMillis: () => 3000, awsRequestId: 'smoke-docs' },
+  );
+  if (got.statusCode !== 200) throw new Error(`GET ${path} answered ${got.statusCode}`);
+}
 const skipped = await bundle.onUpload(skippedUploadEvent);
 console.log(
-  `lambda smoke on Node ${process.version}: GET /health 200, GET / 200, onUpload ${JSON.stringify(skipped)}`,
+  `lambda smoke on Node ${process.version}: GET /health 200, GET / 200, GET /docs 200, onUpload ${JSON.stringify(skipped)}`,
 );

@@ -16,12 +16,14 @@ import { requestContext } from './http/request-context.js';
 import { securityHeaders } from './http/security-headers.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
+import { docsRoutes } from './http/routes/docs.js';
 import { healthRoutes } from './http/routes/health.js';
 import { ListingCache } from './http/listing-cache.js';
 import { imageRoutes } from './http/routes/images.js';
 import { tagRoutes } from './http/routes/tags.js';
 import { webRoutes } from './http/routes/web.js';
 import { createSignInRateLimit } from './http/signin-rate-limit.js';
+import { flagNonJsonBody } from './http/validate.js';
 
 /** What differs by where the app runs: the one logger, and where its gallery's files are. */
 export interface HttpAppOptions {
@@ -64,7 +66,7 @@ export function buildHttpApp(
   // Before the JSON parser: upload bodies are images and stream straight to disk.
   if (localFiles) app.use(fileRoutes(localFiles, images.processing));
 
-  app.use(express.json({ limit: '16kb' }));
+  app.use(express.json({ limit: '16kb' }), flagNonJsonBody);
 
   const authenticate = createAuthenticate(identity.tokenRules);
   // One cache for both routers: GET /tags/:tag/images and /images?tags=<tag> share pages.
@@ -76,6 +78,7 @@ export function buildHttpApp(
   app.use(healthRoutes());
   app.use(authRoutes(identity, options.signInRateLimit ?? createSignInRateLimit()));
   app.use(webRoutes({ dir: options.webDir, maxUploadBytes: config.maxUploadBytes }));
+  app.use(docsRoutes({ webDir: options.webDir }));
 
   // Built (and its module loaded) on first request: a cold start should not generate JSON Schemas.
   let openapi: string | undefined;

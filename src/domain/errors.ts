@@ -28,7 +28,7 @@ export abstract class DomainError extends Error {
 export class ImageNotFound extends DomainError {
   override readonly name = 'ImageNotFound';
   constructor(what = 'The image') {
-    super(`${what} was not found`);
+    super(`${what} was not found.`);
   }
 }
 
@@ -43,7 +43,7 @@ export class ImageAlreadyExists extends DomainError {
 export class ImageChangedConcurrently extends DomainError {
   override readonly name = 'ImageChangedConcurrently';
   constructor(id: string) {
-    super(`Image ${id} changed while it was being updated.`);
+    super(`Image ${id} changed while it was being updated. Try again.`);
   }
 }
 

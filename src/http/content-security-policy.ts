@@ -1,7 +1,8 @@
-// The Content-Security-Policy of every response, which is what the web gallery (GET /) runs
-// under: scripts and styles only from this app, and images and uploads also from the one origin
-// the BlobStore's signed URLs point at (this app's /files/* locally, the bucket on S3): that
-// origin is the storage's to know (storage/storage-origin.ts); this module only writes the policy.
+// The Content-Security-Policy of every response, which is what the web gallery (GET /) and the
+// API reference (GET /docs, Swagger UI: no inline code either) run under: scripts and styles
+// only from this app, and images and uploads also from the one origin the BlobStore's signed
+// URLs point at (this app's /files/* locally, the bucket on S3): that origin is the storage's to
+// know (storage/storage-origin.ts); this module only writes the policy.
 
 type Directives = Record<string, string[] | null>;
 

@@ -34,8 +34,11 @@ export const badRequest = (detail: string, errors?: FieldError[]) =>
 export const unauthorized = (detail: string, headers?: Record<string, string>) =>
   new AppError(401, 'Unauthorized', detail, { headers });
 export const forbidden = (detail: string) => new AppError(403, 'Forbidden', detail);
-export const notFound = (what: string) => new AppError(404, 'Not Found', `${what} was not found`);
+export const notFound = (what: string) => new AppError(404, 'Not Found', `${what} was not found.`);
 export const conflict = (detail: string) => new AppError(409, 'Conflict', detail);
+/** Accept names the one media type the JSON routes take (RFC 9110, 415). */
+export const unsupportedMediaType = (detail: string) =>
+  new AppError(415, 'Unsupported Media Type', detail, { headers: { Accept: 'application/json' } });
 export const payloadTooLarge = (detail: string) => new AppError(413, 'Content Too Large', detail);
 export const tooManyRequests = (detail: string, retryAfterSeconds: number) =>
   new AppError(429, 'Too Many Requests', detail, {

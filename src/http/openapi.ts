@@ -1,38 +1,10 @@
 // GET /openapi.json: the OpenAPI 3.1 document, generated from the zod schemas that validate the
-// requests (http/schemas.ts), so the docs cannot drift from the behaviour.
-import * as z from 'zod';
+// requests (http/schemas.ts), so the docs cannot drift from the behaviour. `npm run lint` lints
+// it with Redocly (scripts/lint-openapi.ts, rules in redocly.yaml); GET /docs shows it to people.
+import packageJson from '../../package.json' with { type: 'json' };
+import { localFilePaths } from './openapi-files.js';
+import { json, jsonBody, problem, publicRoute, queryParameters } from './openapi-parts.js';
 import * as S from './schemas.js';
-
-type JsonSchema = Record<string, unknown>;
-
-const requestSchema = (schema: z.ZodType): JsonSchema =>
-  strip(z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }));
-const responseSchema = (schema: z.ZodType): JsonSchema =>
-  strip(z.toJSONSchema(schema, { io: 'output', target: 'draft-2020-12', unrepresentable: 'any' }));
-
-function strip(schema: JsonSchema): JsonSchema {
-  const copy = { ...schema };
-  delete copy.$schema;
-  return copy;
-}
-
-const json = (schema: z.ZodType) => ({ 'application/json': { schema: responseSchema(schema) } });
-
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: responseSchema(S.Problem) } },
-});
-
-function queryParameters(schema: z.ZodObject): object[] {
-  const properties = (requestSchema(schema).properties ?? {}) as Record<string, JsonSchema>;
-  return Object.entries(properties).map(([name, property]) => ({
-    name,
-    in: 'query',
-    required: false,
-    ...(typeof property.description === 'string' ? { description: property.description } : {}),
-    schema: property,
-  }));
-}
 
 const imageId = {
   name: 'id',
@@ -44,54 +16,77 @@ const secured = { security: [{ bearer: [] }] };
 const authErrors = { '401': problem('Missing, expired or invalid token') };
 const notFound = { '404': problem('No such image for this user') };
 const invalid = { '400': problem('Invalid request (see errors)') };
+const notJson = { '415': problem('The body is not JSON: send Content-Type: application/json') };
 
-export function buildOpenApiDocument(options: { maxUploadBytes: number; serverUrl?: string }) {
+const TAGS = [
+  { name: 'accounts', description: 'Sign up, and sign in for the bearer token the rest needs.' },
+  { name: 'images', description: 'Your images: upload, list and search by tag, delete, retag.' },
+  { name: 'tags', description: 'The tags on your images, with counts.' },
+  {
+    name: 'files',
+    description:
+      'The signed URLs of the local store (STORAGE=local only; with S3 they point at the bucket).',
+  },
+  { name: 'service', description: 'Health, this document, and its reference page.' },
+];
+
+export function buildOpenApiDocument(options: { maxUploadBytes: number }) {
   const createImage = S.createImageBody(options.maxUploadBytes);
   return {
     openapi: '3.1.0',
     info: {
       title: 'pixtag',
-      version: '1.0.0',
+      version: packageJson.version,
       description:
         'Image tagging: upload through a signed URL, get tags from an image-recognition model, find images by tag. Errors are RFC 9457 problem details.',
+      license: { name: packageJson.license, identifier: packageJson.license },
     },
-    ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
+    // Relative to this document, so the one document fits wherever the app is mounted: the plain
+    // server's root, and an API Gateway stage (https://…/prod/openapi.json → https://…/prod/).
+    servers: [{ url: '.', description: 'Where this document is served from' }],
+    // Every route needs a token unless it says otherwise (the public ones say `security: []`).
+    security: [{ bearer: [] }],
+    tags: TAGS,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     },
     paths: {
       '/signup': {
         post: {
+          operationId: 'signUp',
+          tags: ['accounts'],
           summary: 'Create an account',
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: requestSchema(S.Credentials) } },
-          },
+          ...publicRoute,
+          requestBody: jsonBody(S.Credentials),
           responses: {
             '201': { description: 'Created', content: json(S.Message) },
             ...invalid,
             '409': problem('Username taken'),
             '413': problem('Body over 16 KiB'),
+            ...notJson,
           },
         },
       },
       '/signin': {
         post: {
+          operationId: 'signIn',
+          tags: ['accounts'],
           summary: 'Get a bearer token',
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: requestSchema(S.Credentials) } },
-          },
+          ...publicRoute,
+          requestBody: jsonBody(S.Credentials),
           responses: {
             '200': { description: 'Signed in', content: json(S.Session) },
             ...invalid,
             '401': problem('Incorrect username or password'),
+            ...notJson,
             '429': problem('Too many failed sign-ins; see Retry-After'),
           },
         },
       },
       '/images': {
         get: {
+          operationId: 'listImages',
+          tags: ['images'],
           summary: 'List your images, newest first, optionally only those having every given tag',
           ...secured,
           parameters: queryParameters(S.ListImagesQuery),
@@ -102,12 +97,11 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number; serverUr
           },
         },
         post: {
+          operationId: 'createImage',
+          tags: ['images'],
           summary: 'Create an image and a signed URL to PUT its bytes to',
           ...secured,
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: requestSchema(createImage) } },
-          },
+          requestBody: jsonBody(createImage),
           responses: {
             '201': {
               description: 'Pending image and upload instructions',
@@ -115,11 +109,14 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number; serverUr
             },
             ...invalid,
             ...authErrors,
+            ...notJson,
           },
         },
       },
       '/images/{id}': {
         get: {
+          operationId: 'getImage',
+          tags: ['images'],
           summary: 'One image with its tags',
           ...secured,
           parameters: [imageId],
@@ -130,6 +127,8 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number; serverUr
           },
         },
         delete: {
+          operationId: 'deleteImage',
+          tags: ['images'],
           summary: 'Delete an image, its file and its tags',
           ...secured,
           parameters: [imageId],
@@ -138,6 +137,8 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number; serverUr
       },
       '/images/{id}/retag': {
         post: {
+          operationId: 'retagImage',
+          tags: ['images'],
           summary: 'Tag the image again (asynchronously)',
           ...secured,
           parameters: [imageId],
@@ -150,6 +151,8 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number; serverUr
       },
       '/tags': {
         get: {
+          operationId: 'listTags',
+          tags: ['tags'],
           summary: 'Your tags with how many images carry each, most used first',
           ...secured,
           parameters: queryParameters(S.TagsQuery),
@@ -162,6 +165,8 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number; serverUr
       },
       '/tags/{tag}/images': {
         get: {
+          operationId: 'listImagesWithTag',
+          tags: ['tags'],
           summary: 'Your tagged images having this tag (same as GET /images?tags=tag)',
           ...secured,
           parameters: [
@@ -175,14 +180,36 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number; serverUr
           },
         },
       },
+      ...localFilePaths(),
       '/health': {
         get: {
+          operationId: 'getHealth',
+          tags: ['service'],
           summary: 'Liveness; touches no backing service',
+          ...publicRoute,
           responses: { '200': { description: 'Up', content: json(S.Health) } },
         },
       },
       '/openapi.json': {
-        get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+        get: {
+          operationId: 'getOpenApiDocument',
+          tags: ['service'],
+          summary: 'This document',
+          ...publicRoute,
+          responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': {} } } },
+        },
+      },
+      '/docs': {
+        get: {
+          operationId: 'getDocs',
+          tags: ['service'],
+          summary: 'This document as a page to read (Swagger UI, served by the app itself)',
+          ...publicRoute,
+          responses: {
+            '200': { description: 'The reference page', content: { 'text/html': {} } },
+            '404': problem('The page is not built here: `npm run build` builds it'),
+          },
+        },
       },
     },
   };

@@ -23,7 +23,7 @@ import {
   UsernameTaken,
   type FieldError,
 } from '../domain/errors.js';
-import { AppError } from './http-error.js';
+import { AppError, unsupportedMediaType } from './http-error.js';
 import type { Logger } from '../logger.js';
 
 export interface Problem {
@@ -59,14 +59,45 @@ function fromHttpishError(error: HttpishError): AppError | undefined {
   if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
   switch (error.type) {
     case 'entity.too.large':
-      return new AppError(413, 'Content Too Large', 'The request body is larger than 16 KiB.');
+      return new AppError(
+        413,
+        'Content Too Large',
+        'The request body is larger than 16 KiB. Send at most 16 KiB.',
+      );
     case 'entity.parse.failed':
-      return new AppError(400, 'Bad Request', 'The request body is not valid JSON.');
-    case 'encoding.unsupported':
+      return new AppError(
+        400,
+        'Bad Request',
+        'The request body is not valid JSON. Send a JSON object with Content-Type: application/json.',
+      );
     case 'charset.unsupported':
-      return new AppError(415, 'Unsupported Media Type', 'Send the body as UTF-8 JSON.');
-    default:
-      return new AppError(status, STATUS_CODES[status] ?? 'Error', STATUS_CODES[status] ?? 'Error');
+      return unsupportedMediaType(
+        'The body must be UTF-8. Send JSON with Content-Type: application/json.',
+      );
+    case 'encoding.unsupported':
+      return new AppError(
+        415,
+        'Unsupported Media Type',
+        'The Content-Encoding is not supported. Send the body uncompressed, or as gzip, deflate or br.',
+      );
+    case 'request.size.invalid':
+      return new AppError(
+        400,
+        'Bad Request',
+        'The body is not as long as its Content-Length header says. Send it again.',
+      );
+    default: {
+      // Express' URIError: a path parameter whose percent-encoding is broken.
+      if (error instanceof URIError) {
+        return new AppError(
+          400,
+          'Bad Request',
+          'The path has a broken percent-encoding. Encode it again.',
+        );
+      }
+      const title = STATUS_CODES[status] ?? 'Error';
+      return new AppError(status, title, `${title}.`);
+    }
   }
 }
 
@@ -147,16 +178,27 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
 }
 
 export const unknownRoute: RequestHandler = (req, _res, next) => {
-  next(new AppError(404, 'Not Found', `There is no ${req.method} ${req.path}.`));
+  next(
+    new AppError(
+      404,
+      'Not Found',
+      `There is no ${req.method} ${req.path}. /docs lists the routes.`,
+    ),
+  );
 };
 
 export function methodNotAllowed(allowed: string[]): RequestHandler {
   return (req, _res, next) => {
     const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'];
     next(
-      new AppError(405, 'Method Not Allowed', `${req.method} is not allowed on ${req.path}.`, {
-        headers: { Allow: allow.join(', ') },
-      }),
+      new AppError(
+        405,
+        'Method Not Allowed',
+        `${req.method} is not allowed on ${req.path}. The Allow header lists the methods it takes.`,
+        {
+          headers: { Allow: allow.join(', ') },
+        },
+      ),
     );
   };
 }

@@ -73,6 +73,8 @@ describe('the API around the routes', () => {
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths).sort()).toEqual(
       [
+        '/docs',
+        '/files/{key}',
         '/health',
         '/images',
         '/images/{id}',

@@ -102,6 +102,42 @@ describe('bad input never causes a 5xx', () => {
     expect(typeof res.body.detail).toBe('string');
   });
 
+  // A body that is not JSON at all is the wrong media type (415), not a wrong value (400).
+  const notJson: Array<[string, string, string | undefined, string]> = [
+    ['/images', 'a form', 'application/x-www-form-urlencoded', 'contentType=image%2Fpng&size=10'],
+    ['/signup', 'a form', 'application/x-www-form-urlencoded', 'username=someone&password=x'],
+    ['/signin', 'a form', 'application/x-www-form-urlencoded', 'username=someone&password=x'],
+    ['/images', 'multipart', 'multipart/form-data; boundary=b', '--b\r\n\r\nx\r\n--b--\r\n'],
+    ['/signup', 'text', 'text/plain', '{"username":"someone","password":"long enough"}'],
+    ['/images', 'no Content-Type', undefined, '{"contentType":"image/png","size":10}'],
+  ];
+  it.each(notJson)(
+    'when POST %s gets %s, then 415 naming application/json',
+    async (path, _name, type, body) => {
+      let req = app.http.post(path).set(auth).send(body);
+      req = type === undefined ? req.unset('Content-Type') : req.set('Content-Type', type);
+      const res = await req.expect(415);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.headers.accept).toBe('application/json');
+      expect(res.body).toMatchObject({ status: 415, title: 'Unsupported Media Type' });
+      expect(res.body.detail).toContain('Content-Type: application/json');
+    },
+  );
+
+  it('when JSON comes in a charset other than UTF-8, then 415 too', async () => {
+    const res = await app.http
+      .post('/signup')
+      .set('Content-Type', 'application/json; charset=latin1')
+      .send('{"username":"someone","password":"long enough"}')
+      .expect(415);
+    expect(res.headers.accept).toBe('application/json');
+  });
+
+  it('when a JSON route gets no body at all, then still 400 (the body is missing, not mistyped)', async () => {
+    const res = await app.http.post('/images').set(auth).expect(400);
+    expect(res.body.detail).toContain('application/json');
+  });
+
   it('when an invalid create is refused, then errors name the fields', async () => {
     const res = await app.http
       .post('/images')

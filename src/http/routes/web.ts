@@ -17,10 +17,26 @@ export interface WebOptions {
   maxUploadBytes: number;
 }
 
-interface Asset {
+/** A file the app serves as it is, with its validator. */
+export interface Asset {
   type: string;
   body: Buffer;
   etag: string;
+}
+
+export function assetOf(type: string, body: Buffer): Asset {
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+  return { type, body, etag };
+}
+
+/** Revalidated every time (a 304 is a few bytes): a new build is never hidden behind a cache. */
+export function sendAsset(req: Request, res: Response, asset: Asset): void {
+  res.set({ 'Content-Type': asset.type, 'Cache-Control': 'no-cache', ETag: asset.etag });
+  if (req.fresh) {
+    res.status(304).end();
+    return;
+  }
+  res.send(asset.body);
 }
 
 const FILES: Record<string, { file: string; type: string }> = {
@@ -43,9 +59,7 @@ export function webRoutes(options: WebOptions): Router {
         .replace('%MAX_UPLOAD_BYTES%', String(options.maxUploadBytes))
         .replace('%IMAGE_TYPES%', ALLOWED_IMAGE_TYPES.join(','));
     }
-    const body = Buffer.from(text);
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-    return { type, body, etag };
+    return assetOf(type, Buffer.from(text));
   };
 
   const serve = async (req: Request, res: Response) => {
@@ -60,13 +74,7 @@ export function webRoutes(options: WebOptions): Router {
         'The web gallery is not built here: `npm run build` builds it (npm start does so itself).',
       );
     }
-    // Revalidated every time (a 304 is a few bytes): a new build is never hidden behind a cache.
-    res.set({ 'Content-Type': found.type, 'Cache-Control': 'no-cache', ETag: found.etag });
-    if (req.fresh) {
-      res.status(304).end();
-      return;
-    }
-    res.send(found.body);
+    sendAsset(req, res, found);
   };
 
   for (const path of Object.keys(FILES)) {

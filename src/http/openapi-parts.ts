@@ -1,0 +1,46 @@
+// The pieces /openapi.json is assembled from (http/openapi.ts, http/openapi-files.ts): JSON
+// Schemas from the zod schemas, problem answers, parameters. Only builds plain objects.
+import * as z from 'zod';
+import * as S from './schemas.js';
+
+type JsonSchema = Record<string, unknown>;
+
+const requestSchema = (schema: z.ZodType): JsonSchema =>
+  strip(z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }));
+const responseSchema = (schema: z.ZodType): JsonSchema =>
+  strip(z.toJSONSchema(schema, { io: 'output', target: 'draft-2020-12', unrepresentable: 'any' }));
+
+function strip(schema: JsonSchema): JsonSchema {
+  const copy = { ...schema };
+  delete copy.$schema;
+  return copy;
+}
+
+export const json = (schema: z.ZodType) => ({
+  'application/json': { schema: responseSchema(schema) },
+});
+
+export const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: responseSchema(S.Problem) } },
+});
+
+export function queryParameters(schema: z.ZodObject): object[] {
+  const properties = (requestSchema(schema).properties ?? {}) as Record<string, JsonSchema>;
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: false,
+    ...(typeof property.description === 'string' ? { description: property.description } : {}),
+    schema: property,
+  }));
+}
+
+/** A JSON request body; anything but application/json is refused with 415 (http/validate.ts). */
+export const jsonBody = (schema: z.ZodType) => ({
+  required: true,
+  content: { 'application/json': { schema: requestSchema(schema) } },
+});
+
+/** A route anyone may call: the document's default (a bearer token) does not apply. */
+export const publicRoute = { security: [] };
