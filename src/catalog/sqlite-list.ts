@@ -1,14 +1,17 @@
 // The SQL of a filtered listing in the SQLite catalog (sqlite.ts runs it; schema: db/migrations.ts
 // v3 and v5). One statement per query shape, each walking one index in page order and stopping
 // at a page, whatever the owner's image count:
-//   tags (AND)      the rarest tag's image_tags range; the other tags exact-key probes
+//   tags (AND)      the rarest tag's image_tags range, each candidate's row read by key
 //   anyTags (OR)    one image_tags range per tag, merged by the compound SELECT's ORDER BY (a
 //                   k-way merge that drops an image met twice) and stopped at the page
 //   status          pending and failed: their partial indexes; tagged: the images range
 //   untagged        the partial index of tagged images with no tags
 //   none of those   the images range
-// notTags, and anyTags beside tags, are exact-key probes of image_tags per candidate (NOT EXISTS,
-// EXISTS), so they cost what the candidates the page walks past cost, never a scan.
+// Every other tag condition (the other tags of an AND, anyTags beside tags, notTags) is checked
+// on the candidate's row, which the walk reads anyway: its `tags` JSON holds each tag as
+// `["name",` (sqlite.ts tagNeedle), so a check is an instr() on a short string, not another
+// B-tree descent. A filter costs what the candidates the page walks past cost, never a scan.
+// The OR's arms cannot read rows before the merge: their notTags are exact-key probes.
 import type { ListOrder } from './image-catalog.js';
 
 export type Driver = 'images' | 'tagged' | 'pending' | 'failed' | 'untagged' | 'tag' | 'any';
@@ -16,11 +19,11 @@ export type Driver = 'images' | 'tagged' | 'pending' | 'failed' | 'untagged' | '
 /** Everything that changes a listing's SQL; the values are bound parameters. */
 export interface ListShape {
   driver: Driver;
-  /** Tags probed beside the driving tag (`tag`): @other0…; or the arms of `any`: @any0…. */
+  /** `tag`: the other tags of the AND (needles @all0…); `any`: its arms (names @arm0…). */
   others: number;
-  /** `tag` and the image drivers: how many anyTags an EXISTS probes (@any0…). */
+  /** Beside `tag` or an image driver: anyTags (needles @any0…). */
   any: number;
-  /** notTags, probed by NOT EXISTS (@not0…). */
+  /** notTags: needles @none0… on a row; for the `any` arms, names @not0… probed by key. */
   none: number;
   order: ListOrder;
   after: boolean;
@@ -65,28 +68,35 @@ function probe(alias: string, key: Key, prefix: string, count: number): string {
       AND ${alias}.image_id = ${key.id}`;
 }
 
-function probes(shape: ListShape, key: Key): string {
-  const any = shape.any > 0 ? `AND EXISTS (${probe('a', key, 'any', shape.any)})` : '';
-  const none = shape.none > 0 ? `AND NOT EXISTS (${probe('n', key, 'not', shape.none)})` : '';
-  return `${any} ${none}`;
+const has = (param: string) => `instr(i.tags, @${param}) > 0`;
+const repeat = (count: number, make: (k: number) => string, join: string) =>
+  Array.from({ length: count }, (_, k) => make(k)).join(join);
+
+/** The conditions on the image row i: @all0…, (@any0 or …), not @none0…, as tag needles. */
+function checks(shape: ListShape): string {
+  const all = repeat(shape.others, (k) => `AND ${has(`all${k}`)}`, ' ');
+  const any = shape.any > 0 ? `AND (${repeat(shape.any, (k) => has(`any${k}`), ' OR ')})` : '';
+  const none = repeat(shape.none, (k) => `AND NOT ${has(`none${k}`)}`, ' ');
+  return `${all} ${any} ${none}`;
 }
 
-/** A walk of image_tags for one tag (@<param>), each other tag an exact-key probe first. */
-function tagWalk(shape: ListShape, param: string, others: number, columns?: string): string {
-  const joins = Array.from(
-    { length: others },
-    (_, k) => `
-    CROSS JOIN image_tags o${k} ON o${k}.owner = t.owner AND o${k}.name = @other${k}
-      AND o${k}.created_at = t.created_at AND o${k}.image_id = t.image_id`,
-  ).join('');
-  // CROSS JOIN pins the order: the tag range, the probes, then the image row on its primary key
-  // (SQLite never reorders a CROSS JOIN, with or without ANALYZE). The unary + keeps the planner
-  // off images_by_id, a second B-tree descent for the row.
-  const image = `CROSS JOIN images i
-    ON i.owner = t.owner AND i.created_at = t.created_at AND +i.id = t.image_id`;
-  return `SELECT ${columns ?? COLUMNS} FROM image_tags t ${joins} ${columns ? '' : image}
+/** A walk of image_tags for one tag (@<param>), then each candidate's image row by key. */
+function tagWalk(shape: ListShape, param: string): string {
+  // CROSS JOIN pins the order: the tag range, then the image row on its primary key (SQLite
+  // never reorders a CROSS JOIN, with or without ANALYZE). The unary + keeps the planner off
+  // images_by_id, a second B-tree descent for the row.
+  return `SELECT ${COLUMNS} FROM image_tags t CROSS JOIN images i
+    ON i.owner = t.owner AND i.created_at = t.created_at AND +i.id = t.image_id
   WHERE t.owner = ${OWNER} AND t.name = @${param}
-    ${shape.after ? after(TAG_KEY, shape.order) : ''} ${probes(shape, TAG_KEY)}`;
+    ${shape.after ? after(TAG_KEY, shape.order) : ''} ${checks(shape)}`;
+}
+
+/** An arm of the OR: one tag's keys, notTags probed by key (@not0…), no row read. */
+function arm(shape: ListShape, k: number): string {
+  const none = shape.none > 0 ? `AND NOT EXISTS (${probe('n', TAG_KEY, 'not', shape.none)})` : '';
+  return `SELECT t.created_at AS created_at, t.image_id AS id FROM image_tags t
+  WHERE t.owner = ${OWNER} AND t.name = @arm${k}
+    ${shape.after ? after(TAG_KEY, shape.order) : ''} ${none}`;
 }
 
 const INDEX_OF: Partial<Record<Driver, string>> = {
@@ -106,17 +116,11 @@ const WHERE_OF: Partial<Record<Driver, string>> = {
 
 export function listSql(shape: ListShape): string {
   const { driver, order } = shape;
-  if (driver === 'tag') {
-    return `${tagWalk(shape, 'tag', shape.others)}
-  ${orderBy(TAG_KEY, order)} LIMIT @limit`;
-  }
+  if (driver === 'tag') return `${tagWalk(shape, 'tag')} ${orderBy(TAG_KEY, order)} LIMIT @limit`;
   if (driver === 'any') {
     // The merge is over the keys alone, in the order of each arm's index (a UNION compares whole
     // rows, so any other column would make it sort); the page's rows are then read by key.
-    const keys = `t.created_at AS created_at, t.image_id AS id`;
-    const arms = Array.from({ length: shape.others }, (_, k) =>
-      tagWalk({ ...shape, any: 0 }, `arm${k}`, 0, keys),
-    );
+    const arms = Array.from({ length: shape.others }, (_, k) => arm(shape, k));
     const dir = order === 'newest' ? 'DESC' : 'ASC';
     return `SELECT ${COLUMNS} FROM (
   ${arms.join('\n  UNION\n  ')}
@@ -127,7 +131,7 @@ export function listSql(shape: ListShape): string {
   const index = INDEX_OF[driver];
   return `SELECT ${COLUMNS} FROM images i ${index ? `INDEXED BY ${index}` : ''}
   WHERE i.owner = ${OWNER} ${WHERE_OF[driver] ?? ''}
-    ${shape.after ? after(IMAGE_KEY, order) : ''} ${probes(shape, IMAGE_KEY)}
+    ${shape.after ? after(IMAGE_KEY, order) : ''} ${checks(shape)}
   ${orderBy(IMAGE_KEY, order)} LIMIT @limit`;
 }
 

@@ -170,7 +170,8 @@ export class SqliteImageCatalog implements ImageCatalog {
       order: query.order,
       after: query.after !== undefined,
     };
-    query.none.forEach((name, k) => (params[`not${k}`] = name));
+    const bind = (prefix: string, values: string[]) =>
+      values.forEach((value, k) => (params[`${prefix}${k}`] = value));
     if (query.all.length > 0) {
       // Drive from the rarest tag: its key range is the shortest walk to a page of matches.
       const tags = this.byCount(owner, query.all);
@@ -178,18 +179,21 @@ export class SqliteImageCatalog implements ImageCatalog {
       shape.driver = 'tag';
       shape.others = tags.length - 1;
       params.tag = tags[0]!;
-      tags.slice(1).forEach((name, k) => (params[`other${k}`] = name));
+      bind('all', tags.slice(1).map(tagNeedle));
       shape.any = query.any.length;
-      query.any.forEach((name, k) => (params[`any${k}`] = name));
+      bind('any', query.any.map(tagNeedle));
+      bind('none', query.none.map(tagNeedle));
     } else if (query.any.length > 0) {
       // Only the tags some image carries get an arm: an empty range costs a descent for nothing.
       const arms = query.any.filter((name) => this.countOf(owner, name) > 0);
       if (arms.length === 0) return [];
       shape.driver = 'any';
       shape.others = arms.length;
-      arms.forEach((name, k) => (params[`arm${k}`] = name));
+      bind('arm', arms);
+      bind('not', query.none);
     } else {
       shape.driver = query.untagged ? 'untagged' : (query.status ?? 'images');
+      bind('none', query.none.map(tagNeedle));
     }
     return this.statement(shape).all(params);
   }
@@ -250,6 +254,12 @@ export function encodeTags(tags: Tag[]): string {
   const entries = [...best].sort((a, b) => b[1] - a[1] || compare(a[0], b[0]));
   return JSON.stringify(entries);
 }
+
+/**
+ * What a tag looks like inside encodeTags' JSON (and v3's json_group_array, the same text): the
+ * start of its entry, `["name",`. A name cannot fake it: inside a name a quote is escaped.
+ */
+const tagNeedle = (name: string) => `[${JSON.stringify(name)},`;
 
 function decodeTags(text: string): Tag[] {
   if (text === '[]') return [];

@@ -153,6 +153,35 @@ export function imageCatalogSearchContract(name: string, setup: Setup) {
         );
       }));
 
+    it('when tag names hold quotes, brackets or accents, then each filter matches the exact name', async () => {
+      const harness = await setup();
+      try {
+        const names = [['say "hi"', 'café'], ['a["b",', 'café'], ['b', 'café', 'x'], ['x']];
+        const images = names.map((tags, k) => ({
+          id: `odd-${k}`,
+          ownerId: 'carol',
+          filename: 'a.jpg',
+          contentType: 'image/jpeg',
+          size: 1,
+          status: 'tagged' as const,
+          tags: tags.map((name) => ({ name, confidence: 0.5 })),
+          createdAt: at(k),
+        }));
+        for (const image of images) await harness.catalog.insert(image);
+        const ids = async (q: Filters) =>
+          (await harness.catalog.list('carol', { ...q, limit: 10 })).items.map((i) => i.id);
+        expect(await ids({ tags: [], notTags: ['b'] })).toEqual(['odd-3', 'odd-1', 'odd-0']);
+        expect(await ids({ tags: ['x'], notTags: ['b'] })).toEqual(['odd-3']);
+        expect(await ids({ tags: ['x', 'café'] })).toEqual(['odd-2']);
+        expect(await ids({ tags: ['café', 'say "hi"'] })).toEqual(['odd-0']);
+        expect(await ids({ tags: ['x'], anyTags: ['b', 'say "hi"'] })).toEqual(['odd-2']);
+        expect(await ids({ tags: ['café'], anyTags: ['a["b",'] })).toEqual(['odd-1']);
+        expect(await ids({ tags: [], anyTags: ['a["b",', 'b'] })).toEqual(['odd-2', 'odd-1']);
+      } finally {
+        await harness.close();
+      }
+    });
+
     it('when the filters contradict each other, then an empty page and no cursor', () =>
       withImages(async (catalog) => {
         const contradictions: Filters[] = [
