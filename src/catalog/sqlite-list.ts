@@ -4,8 +4,9 @@
 //   tags (AND)      the rarest tag's image_tags range, each candidate's row read by key
 //   anyTags (OR)    one image_tags range per tag, merged by the compound SELECT's ORDER BY (a
 //                   k-way merge that drops an image met twice) and stopped at the page
-//   status          pending and failed: their partial indexes; tagged: the images range
-//   untagged        the partial index of tagged images with no tags
+//   status          pending and failed: their covering partial indexes; tagged: the images
+//                   range
+//   untagged        the covering partial index of tagged images with no tags
 //   none of those   the images range
 // Every other tag condition (the other tags of an AND, anyTags beside tags, notTags) is checked
 // on the candidate's row, which the walk reads anyway: its `tags` JSON holds each tag as

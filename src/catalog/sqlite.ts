@@ -54,6 +54,7 @@ export const CATALOG_SQL = {
 } as const;
 
 type Key = { owner: string; id: string };
+const MAX_STATEMENTS = 200;
 /** A listing's parameters: owner, limit, the position and the names its shape binds. */
 type ListParams = Record<string, string | number>;
 
@@ -76,7 +77,7 @@ function prepare(db: Db) {
 
 export class SqliteImageCatalog implements ImageCatalog {
   private readonly sql: ReturnType<typeof prepare>;
-  /** Listing statements by shapeKey; bounded by the route's 20 names a filter. */
+  /** Listing statements by shapeKey, the oldest dropped past MAX_STATEMENTS. */
   private readonly listings = new Map<string, Statement<ListParams, ImageRow>>();
 
   constructor(private readonly db: Db) {
@@ -218,6 +219,11 @@ export class SqliteImageCatalog implements ImageCatalog {
     const key = shapeKey(shape);
     let statement = this.listings.get(key);
     if (statement === undefined) {
+      // Shapes multiply (up to 20 names in each filter): a client cycling through them must not
+      // grow this map without end. A dropped statement is only prepared again.
+      if (this.listings.size >= MAX_STATEMENTS) {
+        this.listings.delete(this.listings.keys().next().value!);
+      }
       statement = this.db.prepare<ListParams, ImageRow>(listSql(shape)).raw(true);
       this.listings.set(key, statement);
     }
