@@ -9,6 +9,12 @@
 //   one tag, mid      list(owner, ['traffic light'], 20)     rank 10
 //   AND common+common list(owner, ['person', 'car'], 20)     ranks 1 and 3
 //   AND mid+common    list(owner, ['traffic light', 'person'], 20)
+//   OR common+second  list(owner, anyTags ['person', 'car'])
+//   NOT common        list(owner, notTags ['person'])
+//   AND+NOT           list(owner, ['person'], notTags ['car'])
+//   status=failed     list(owner, status 'failed')                1 image in 50
+//   untagged=true     list(owner, untagged)                       1 tagged image in 20
+//   oldest page       list(owner, [], order 'oldest')
 //   tag counts        countTags(owner, 100)
 //   listing page      list(owner, [], 20)
 //   deep page         list(owner, [], 20) from the cursor after 10 pages (fewer if owners are small)
@@ -20,6 +26,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ListQuery } from '../src/catalog/image-catalog.js';
 import { SqliteImageCatalog } from '../src/catalog/sqlite.js';
 import { openDatabase, type Db } from '../src/db/database.js';
 import { writeResults } from './support/results.js';
@@ -73,6 +80,12 @@ const QUERIES = [
   'one tag, mid',
   'AND common+common',
   'AND mid+common',
+  'OR common+second',
+  'NOT common',
+  'AND+NOT',
+  'status=failed',
+  'untagged=true',
+  'oldest page',
   'tag counts',
   'listing page',
   'deep page',
@@ -108,13 +121,19 @@ async function prepare(size: number): Promise<Subject> {
 
 /** Each query resolves to how many items (images or tags) it returned. */
 function runner(s: Subject): Record<Query, (owner: string) => Promise<number>> {
-  const list = async (owner: string, tags: string[], cursor?: string) =>
-    (await s.catalog.list(owner, { tags, limit: PAGE, cursor })).items.length;
+  const list = async (owner: string, tags: string[], cursor?: string, more?: Partial<ListQuery>) =>
+    (await s.catalog.list(owner, { tags, limit: PAGE, cursor, ...more })).items.length;
   return {
     'one tag, common': (o) => list(o, [COMMON]),
     'one tag, mid': (o) => list(o, [MID]),
     'AND common+common': (o) => list(o, [COMMON, SECOND]),
     'AND mid+common': (o) => list(o, [MID, COMMON]),
+    'OR common+second': (o) => list(o, [], undefined, { anyTags: [COMMON, SECOND] }),
+    'NOT common': (o) => list(o, [], undefined, { notTags: [COMMON] }),
+    'AND+NOT': (o) => list(o, [COMMON], undefined, { notTags: [SECOND] }),
+    'status=failed': (o) => list(o, [], undefined, { status: 'failed' }),
+    'untagged=true': (o) => list(o, [], undefined, { untagged: true }),
+    'oldest page': (o) => list(o, [], undefined, { order: 'oldest' }),
     'tag counts': async (o) => (await s.catalog.countTags(o, 100)).length,
     'listing page': (o) => list(o, []),
     'deep page': async (o) => {

@@ -81,12 +81,15 @@ export interface SeedPlan {
 }
 
 const BATCH = 50_000;
+const UNTAGGED_ONE_IN = 20;
 const START = Date.parse('2024-01-01T00:00:00.000Z');
 
 /**
  * Image i belongs to owners[i % owners.length] and is created i seconds after START, so every
  * owner has images.length / owners.length images spread over the whole history. 1 in 50 is
- * still pending (no tags); the rest are tagged with 1–6 distinct Zipf-drawn labels.
+ * still pending and 1 in 50 failed (no tags either); of the rest, 1 in UNTAGGED_ONE_IN was
+ * looked at and got no tag (the model found nothing it knows), and the others have 1–6
+ * distinct Zipf-drawn labels.
  */
 export function seedCatalog(file: string, plan: SeedPlan): void {
   const db = new Database(file);
@@ -110,9 +113,12 @@ export function seedCatalog(file: string, plan: SeedPlan): void {
     const batch = db.transaction((from: number, to: number) => {
       for (let i = from; i < to; i += 1) {
         const ms = START + i * 1000;
-        const tagged = i % 50 !== 49;
+        // Drawn, not by position: a position modulo 50 would put them all on two owners.
+        const draw = plan.rng();
+        const status = draw < 0.02 ? 'pending' : draw < 0.04 ? 'failed' : 'tagged';
+        const tagged = status === 'tagged';
         const names = new Set<string>();
-        if (tagged) {
+        if (tagged && Math.floor(plan.rng() * UNTAGGED_ONE_IN) !== 0) {
           const count = 1 + Math.floor(plan.rng() * 6);
           while (names.size < count) names.add(label());
         }
@@ -126,10 +132,10 @@ export function seedCatalog(file: string, plan: SeedPlan): void {
           filename: `photo-${i}.jpg`,
           contentType: 'image/jpeg',
           size: 100_000 + Math.floor(plan.rng() * 3_000_000),
-          status: tagged ? 'tagged' : 'pending',
+          status,
           createdAt: new Date(ms).toISOString(),
           taggedAt: tagged ? new Date(ms + 5000).toISOString() : null,
-          error: null,
+          error: status === 'failed' ? 'This is not an image.' : null,
           tags: encodeTags(tags),
         });
       }

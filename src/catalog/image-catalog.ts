@@ -1,12 +1,32 @@
 // The ImageCatalog port: images, their tags and the queries over them, always within one owner.
 // Adapters: sqlite.ts (local) and opensearch.ts. Both pass test/contract/image-catalog.contract.ts.
-import type { ImageRecord, Tag, TagCount } from '../domain/image.js';
+// A ListQuery's meaning, written once for both: list-query.ts (normaliseListQuery).
+import type { ImageRecord, ImageStatus, Tag, TagCount } from '../domain/image.js';
 
+export type ListOrder = 'newest' | 'oldest';
+
+/**
+ * The filters combine with AND. Names are already normalised (domain/tag-name.ts). A query that
+ * can match nothing (say `untagged` with `tags`, or a status other than `tagged` with any tag
+ * filter) answers an empty page, not an error: it is a well-formed question whose answer is none.
+ */
 export interface ListQuery {
   /** AND: an image matches when it has every one of these tags. Empty: every image, any status. */
   tags: string[];
+  /** OR: it has at least one of these. Empty or absent: no such filter. */
+  anyTags?: string[] | undefined;
+  /** NOT: it has none of these (so pending and failed images, which have no tags, match). */
+  notTags?: string[] | undefined;
+  status?: ImageStatus | undefined;
+  /** true: tagged, and no tag at all. Absent (or false): no such filter. */
+  untagged?: boolean | undefined;
+  /** Default `newest`: createdAt desc, then id desc; `oldest` is the exact reverse. */
+  order?: ListOrder | undefined;
   limit: number;
-  /** Opaque, from a previous page's nextCursor. A bad cursor throws InvalidCursor. */
+  /**
+   * Opaque, from a previous page's nextCursor. A cursor is bound to the order and the filters it
+   * was made for: another order, other filters or garbage throw InvalidCursor.
+   */
   cursor?: string | undefined;
 }
 
@@ -19,7 +39,7 @@ export interface ImageCatalog {
   insert(image: ImageRecord): Promise<void>;
   /** undefined when there is no such image or it belongs to someone else. */
   get(ownerId: string, id: string): Promise<ImageRecord | undefined>;
-  /** Newest first (createdAt desc, then id desc), keyset-paginated. */
+  /** In `order` (createdAt, then id), filtered, keyset-paginated. */
   list(ownerId: string, query: ListQuery): Promise<Page<ImageRecord>>;
   /** Tags of the owner's tagged images with how many images carry each: count desc, then name. */
   countTags(ownerId: string, limit: number): Promise<TagCount[]>;

@@ -19,14 +19,18 @@ import {
   type ImageDoc,
   type State,
 } from './opensearch-documents.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
 import type { ImageCatalog, ListQuery, Page } from './image-catalog.js';
+import { nextCursor, normaliseListQuery, type NormalQuery } from './list-query.js';
 import type { ImageRecord, Tag, TagCount } from '../domain/image.js';
 
 export type { OpenSearchCatalogOptions } from './opensearch-client.js';
 
 type Version = { if_seq_no: number; if_primary_term: number };
-type Filter = { term: Record<string, string> };
+/** The clauses list() sends: term, terms (any of) and exists, in filter context. */
+type Clause =
+  | { term: Record<string, string> }
+  | { terms: Record<string, string[]> }
+  | { exists: { field: string } };
 /** The part of a search response that list() and countTags() read. */
 interface SearchResult {
   hits: { hits: { _source: ImageDoc }[] };
@@ -80,30 +84,26 @@ export class OpenSearchImageCatalog implements ImageCatalog {
     return found?.doc.ownerId === ownerId ? toRecord(found.doc) : undefined;
   }
 
-  /** `limit` is 1 or more (the route validates it); `tags` are already normalised. */
+  /** `limit` is 1 or more (the route validates it); names are already normalised. */
   async list(ownerId: string, query: ListQuery): Promise<Page<ImageRecord>> {
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const tags = [...new Set(query.tags)];
-    const filter: Filter[] = [{ term: { ownerId } }];
-    if (tags.length > 0) filter.push({ term: { status: 'tagged' } });
-    for (const name of tags) filter.push({ term: { tagNames: name } });
+    const normal = normaliseListQuery(query);
+    if (normal.matchesNothing) return { items: [], nextCursor: null };
+    const { after, limit } = normal;
+    const order = normal.order === 'newest' ? 'desc' : 'asc';
     const body = await this.search({
-      size: query.limit + 1,
-      query: { bool: { filter } },
-      sort: [{ createdAt: { order: 'desc' } }, { id: { order: 'desc' } }],
+      size: limit + 1,
+      query: { bool: listFilters(ownerId, normal) },
+      sort: [{ createdAt: { order } }, { id: { order } }],
       // Dates sort (and so resume) as epoch milliseconds.
       ...(after ? { search_after: [Date.parse(after.createdAt), after.id] } : {}),
       track_total_hits: false,
     });
     const docs = body.hits.hits.map((hit) => hit._source);
-    const page = docs.slice(0, query.limit);
-    const last = page.at(-1);
+    const page = docs.slice(0, limit);
+    const last = docs.length > limit ? page.at(-1) : undefined;
     return {
       items: page.map(toRecord),
-      nextCursor:
-        docs.length > query.limit && last !== undefined
-          ? encodeCursor({ createdAt: last.createdAt, id: last.id })
-          : null,
+      nextCursor: nextCursor(normal, last && { createdAt: last.createdAt, id: last.id }),
     };
   }
 
@@ -209,4 +209,21 @@ export class OpenSearchImageCatalog implements ImageCatalog {
       }
     }
   }
+}
+
+/**
+ * The query of a listing, every clause in filter context (no scoring; each clause's bitset is
+ * cached per segment and reused across owners' queries): AND is a term per tag, OR one `terms`,
+ * NOT one `terms` under must_not, untagged a must_not `exists` (an empty keyword array indexes
+ * nothing, so no tag means no `tagNames` value).
+ */
+function listFilters(ownerId: string, query: NormalQuery) {
+  const filter: Clause[] = [{ term: { ownerId } }];
+  const mustNot: Clause[] = [];
+  if (query.status !== undefined) filter.push({ term: { status: query.status } });
+  for (const name of query.all) filter.push({ term: { tagNames: name } });
+  if (query.any.length > 0) filter.push({ terms: { tagNames: query.any } });
+  if (query.none.length > 0) mustNot.push({ terms: { tagNames: query.none } });
+  if (query.untagged) mustNot.push({ exists: { field: 'tagNames' } });
+  return mustNot.length > 0 ? { filter, must_not: mustNot } : { filter };
 }

@@ -5,8 +5,9 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.js';
 import { ImageAlreadyExists } from '../domain/errors.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
 import type { ImageCatalog, ListQuery, Page } from './image-catalog.js';
+import { compare, nextCursor, normaliseListQuery, type NormalQuery } from './list-query.js';
+import { COLUMNS, listSql, OWNER, shapeKey, type ListShape } from './sqlite-list.js';
 import type { ImageRecord, ImageStatus, Tag, TagCount } from '../domain/image.js';
 
 /** A row in raw (array) mode, in COLUMNS order: no per-row object for the driver to build. */
@@ -22,45 +23,10 @@ type ImageRow = [
   tags: string,
 ];
 
-// Owners are numbered in the file (owners.n, see migration v3); a statement finds the number
-// itself, once per statement, so a read is still one statement.
-const OWNER = `(SELECT n FROM owners WHERE id = @owner)`;
-
-const COLUMNS = `i.id, i.filename, i.content_type, i.size, i.status, i.created_at, i.tagged_at,
-  i.error, i.tags`;
-// Keyset predicate written as a range on created_at plus a tie-break, which SQLite turns into a
-// key range (a row-value comparison against a DESC key column may not be).
-const AFTER_IMAGE = `AND i.created_at <= @createdAt AND (i.created_at < @createdAt OR i.id < @id)`;
-const AFTER_TAG = `AND t.created_at <= @createdAt AND (t.created_at < @createdAt OR t.image_id < @id)`;
-
-const listAll = (after: string) => `
-  SELECT ${COLUMNS} FROM images i WHERE i.owner = ${OWNER} ${after}
-  ORDER BY i.created_at DESC, i.id DESC LIMIT @limit`;
-
-// Walk the driving tag's key range in page order, probe each other tag of an AND by exact key
-// (a primary key match is at most one row, so a join is an EXISTS), and only then read the image
-// on its primary key. CROSS JOIN pins that order (SQLite never reorders it, with or without
-// ANALYZE). The unary + keeps the planner off images_by_id, a second B-tree descent for the row.
-const listTagged = (others: number, after: string) => `
-  SELECT ${COLUMNS} FROM image_tags t
-  ${Array.from(
-    { length: others },
-    (_, k) => `
-    CROSS JOIN image_tags o${k} ON o${k}.owner = t.owner AND o${k}.name = @other${k}
-      AND o${k}.created_at = t.created_at AND o${k}.image_id = t.image_id`,
-  ).join('')}
-  CROSS JOIN images i
-    ON i.owner = t.owner AND i.created_at = t.created_at AND +i.id = t.image_id
-  WHERE t.owner = ${OWNER} AND t.name = @tag ${after}
-  ORDER BY t.created_at DESC, t.image_id DESC LIMIT @limit`;
-
 /** The catalog's SQL, exported so the tests can check its query plans. */
 export const CATALOG_SQL = {
-  listAll: listAll(''),
-  listAllAfter: listAll(AFTER_IMAGE),
-  /** An AND of 1 + `others` tags; one statement per count, prepared when first needed. */
-  listTagged: (others: number) => listTagged(others, ''),
-  listTaggedAfter: (others: number) => listTagged(others, AFTER_TAG),
+  /** A filtered listing page; one statement per shape, prepared when first needed. */
+  list: listSql,
   tagCount: `SELECT count FROM tag_counts WHERE owner = ${OWNER} AND name = @name`,
   countTags: `
     SELECT name, count FROM tag_counts WHERE owner = ${OWNER} AND count > 0
@@ -88,16 +54,14 @@ export const CATALOG_SQL = {
 } as const;
 
 type Key = { owner: string; id: string };
-type Position = { createdAt: string; id: string };
-type TaggedQuery = { owner: string; tag: string; limit: number } & Partial<Position> &
-  Record<`other${number}`, string>;
+const MAX_STATEMENTS = 200;
+/** A listing's parameters: owner, limit, the position and the names its shape binds. */
+type ListParams = Record<string, string | number>;
 
 function prepare(db: Db) {
   const s = CATALOG_SQL;
   const rows = <P extends object>(sql: string) => db.prepare<P, ImageRow>(sql).raw(true);
   return {
-    listAll: rows<{ owner: string; limit: number }>(s.listAll),
-    listAllAfter: rows<{ owner: string; limit: number } & Position>(s.listAllAfter),
     tagCount: db.prepare<{ owner: string; name: string }, number>(s.tagCount).pluck(true),
     countTags: db.prepare<{ owner: string; limit: number }, TagCount>(s.countTags),
     getImage: rows<Key>(s.getImage),
@@ -113,8 +77,8 @@ function prepare(db: Db) {
 
 export class SqliteImageCatalog implements ImageCatalog {
   private readonly sql: ReturnType<typeof prepare>;
-  /** listTagged statements by [others][after ? 1 : 0]; at most 20 tags a query (the route). */
-  private readonly tagged: Statement<TaggedQuery, ImageRow>[][] = [];
+  /** Listing statements by shapeKey, the oldest dropped past MAX_STATEMENTS. */
+  private readonly listings = new Map<string, Statement<ListParams, ImageRow>>();
 
   constructor(private readonly db: Db) {
     this.sql = prepare(db);
@@ -153,18 +117,16 @@ export class SqliteImageCatalog implements ImageCatalog {
     return row === undefined ? undefined : toRecord(ownerId, row);
   }
 
-  /** `limit` is 1 or more (the route validates it); `tags` are already normalised. */
+  /** `limit` is 1 or more (the route validates it); names are already normalised. */
   async list(ownerId: string, query: ListQuery): Promise<Page<ImageRecord>> {
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const limit = query.limit;
-    const rows = this.pageRows(ownerId, query.tags, limit + 1, after);
+    const normal = normaliseListQuery(query);
+    const limit = normal.limit;
+    const rows = normal.matchesNothing ? [] : this.pageRows(ownerId, normal);
     const items = new Array<ImageRecord>(Math.min(limit, rows.length));
     for (let k = 0; k < items.length; k += 1) items[k] = toRecord(ownerId, rows[k]!);
     const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return {
-      items,
-      nextCursor: last === undefined ? null : encodeCursor({ createdAt: last[5], id: last[0] }),
-    };
+    const position = last === undefined ? undefined : { createdAt: last[5], id: last[0] };
+    return { items, nextCursor: nextCursor(normal, position) };
   }
 
   async countTags(ownerId: string, limit: number): Promise<TagCount[]> {
@@ -198,32 +160,74 @@ export class SqliteImageCatalog implements ImageCatalog {
     return this.sql.deleteImage.run({ owner: ownerId, id }).changes > 0;
   }
 
-  private pageRows(owner: string, names: string[], limit: number, after?: Position): ImageRow[] {
-    if (names.length === 0) {
-      return after === undefined
-        ? this.sql.listAll.all({ owner, limit })
-        : this.sql.listAllAfter.all({ owner, limit, ...after });
-    }
-    const tags = [...new Set(names)];
-    if (tags.length > 1) {
+  /** limit + 1 rows (one more tells whether a next page exists), by the cheapest walk. */
+  private pageRows(owner: string, query: NormalQuery): ImageRow[] {
+    const params: ListParams = { owner, limit: query.limit + 1, ...query.after };
+    const shape: ListShape = {
+      driver: 'images',
+      others: 0,
+      any: 0,
+      none: query.none.length,
+      order: query.order,
+      after: query.after !== undefined,
+    };
+    const bind = (prefix: string, values: string[]) =>
+      values.forEach((value, k) => (params[`${prefix}${k}`] = value));
+    if (query.all.length > 0) {
       // Drive from the rarest tag: its key range is the shortest walk to a page of matches.
-      const counts = new Map<string, number>();
-      for (const name of tags) {
-        const count = this.sql.tagCount.get({ owner, name });
-        if (count === undefined) return []; // a tag no image carries: nothing can match
-        counts.set(name, count);
-      }
-      tags.sort((a, b) => counts.get(a)! - counts.get(b)! || compare(a, b));
+      const tags = this.byCount(owner, query.all);
+      if (tags === undefined) return []; // a tag no image carries: nothing can match
+      shape.driver = 'tag';
+      shape.others = tags.length - 1;
+      params.tag = tags[0]!;
+      bind('all', tags.slice(1).map(tagNeedle));
+      shape.any = query.any.length;
+      bind('any', query.any.map(tagNeedle));
+      bind('none', query.none.map(tagNeedle));
+    } else if (query.any.length > 0) {
+      // Only the tags some image carries get an arm: an empty range costs a descent for nothing.
+      const arms = query.any.filter((name) => this.countOf(owner, name) > 0);
+      if (arms.length === 0) return [];
+      shape.driver = 'any';
+      shape.others = arms.length;
+      bind('arm', arms);
+      bind('not', query.none);
+    } else {
+      shape.driver = query.untagged ? 'untagged' : (query.status ?? 'images');
+      bind('none', query.none.map(tagNeedle));
     }
-    const params: TaggedQuery = { owner, tag: tags[0]!, limit, ...after };
-    for (let k = 1; k < tags.length; k += 1) params[`other${k - 1}`] = tags[k]!;
-    return this.taggedStatement(tags.length - 1, after !== undefined).all(params);
+    return this.statement(shape).all(params);
   }
 
-  private taggedStatement(others: number, after: boolean): Statement<TaggedQuery, ImageRow> {
-    const byAfter = (this.tagged[others] ??= []);
-    const sql = after ? CATALOG_SQL.listTaggedAfter(others) : CATALOG_SQL.listTagged(others);
-    return (byAfter[after ? 1 : 0] ??= this.db.prepare<TaggedQuery, ImageRow>(sql).raw(true));
+  private countOf(owner: string, name: string): number {
+    return this.sql.tagCount.get({ owner, name }) ?? 0;
+  }
+
+  /** The names, rarest first; undefined when one of them is on no image. */
+  private byCount(owner: string, names: string[]): string[] | undefined {
+    if (names.length === 1) return names;
+    const counts = new Map<string, number>();
+    for (const name of names) {
+      const count = this.countOf(owner, name);
+      if (count === 0) return undefined;
+      counts.set(name, count);
+    }
+    return [...names].sort((a, b) => counts.get(a)! - counts.get(b)! || compare(a, b));
+  }
+
+  private statement(shape: ListShape): Statement<ListParams, ImageRow> {
+    const key = shapeKey(shape);
+    let statement = this.listings.get(key);
+    if (statement === undefined) {
+      // Shapes multiply (up to 20 names in each filter): a client cycling through them must not
+      // grow this map without end. A dropped statement is only prepared again.
+      if (this.listings.size >= MAX_STATEMENTS) {
+        this.listings.delete(this.listings.keys().next().value!);
+      }
+      statement = this.db.prepare<ListParams, ImageRow>(listSql(shape)).raw(true);
+      this.listings.set(key, statement);
+    }
+    return statement;
   }
 }
 
@@ -257,6 +261,12 @@ export function encodeTags(tags: Tag[]): string {
   return JSON.stringify(entries);
 }
 
+/**
+ * What a tag looks like inside encodeTags' JSON (and v3's json_group_array, the same text): the
+ * start of its entry, `["name",`. A name cannot fake it: inside a name a quote is escaped.
+ */
+const tagNeedle = (name: string) => `[${JSON.stringify(name)},`;
+
 function decodeTags(text: string): Tag[] {
   if (text === '[]') return [];
   const entries = JSON.parse(text) as [string, number][];
@@ -266,9 +276,6 @@ function decodeTags(text: string): Tag[] {
   }
   return tags;
 }
-
-// Code-unit order, as SQLite's BINARY collation sorts names in countTags.
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const isConstraint = (error: unknown, code: string) =>
   error instanceof Error && (error as Error & { code?: unknown }).code === code;

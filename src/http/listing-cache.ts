@@ -5,6 +5,8 @@
 // owner and the owner's listing version (images/read-images.ts listingVersion), so any change
 // makes new keys and the old bodies are never asked for again; they age out of this LRU. Nothing
 // else invalidates, and no route builds a key. Bounded by count and by size.
+import type { ListQuery } from '../catalog/image-catalog.js';
+
 export interface ListingCacheLimits {
   entries: number;
   /** Sum of the bodies' lengths in UTF-16 code units (≈ bytes for this ASCII-mostly JSON). */
@@ -78,4 +80,28 @@ export class ListingCache {
       this.chars -= value.length;
     }
   }
+}
+
+/**
+ * What names a page of images (GET /images, GET /tags/:tag/images): every field of the query,
+ * the name lists as sets and the defaults spelled out, so two requests for the same page share
+ * one entry and two different pages never do. A new ListQuery field fails to compile here until
+ * it is part of the key.
+ */
+export function imageListingKey(query: ListQuery): unknown[] {
+  const { tags, anyTags, notTags, status, untagged, order, limit, cursor, ...unkeyed } = query;
+  const everyFieldKeyed: Record<string, never> = unkeyed;
+  void everyFieldKeyed;
+  const set = (names: readonly string[] | undefined) => [...new Set(names ?? [])].sort();
+  return [
+    'images',
+    set(tags),
+    set(anyTags),
+    set(notTags),
+    status ?? null,
+    untagged === true,
+    order ?? 'newest',
+    limit,
+    cursor ?? null,
+  ];
 }

@@ -60,31 +60,72 @@ const limit = (max: number, fallback: number) =>
 
 const Cursor = z.string().min(1).max(512, 'is not a valid cursor');
 
-/** `tags=a,b` and `tag=a&tag=b` (or both) give the same list, deduplicated. */
-const TagList = z
+/** A comma-separated list (`a,b`) or the parameter repeated (`x=a&x=b`), or both; deduplicated. */
+const Names = z
   .union([z.string(), z.array(z.string()).max(20, 'at most 20 tags')])
-  .optional()
-  .transform((value) =>
-    (Array.isArray(value) ? value : value === undefined ? [] : [value]).flatMap((v) =>
-      v.split(','),
-    ),
-  )
+  .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')))
   .pipe(z.array(TagName).max(20, 'at most 20 tags'))
   .transform((names) => [...new Set(names)]);
 
-export const ListImagesQuery = z.object({
-  tags: TagList.meta({ description: 'Comma-separated tags; an image must have all of them.' }),
-  tag: TagList.meta({ description: 'Repeatable alternative to `tags`.' }),
-  limit: limit(100, 20),
-  cursor: Cursor.optional().meta({ description: 'nextCursor of the previous page.' }),
-});
+/** v1's `tags` and `tag`: absent is an empty list. */
+const TagList = Names.optional().transform((names) => names ?? []);
 
-export const PageQuery = z.object({
-  limit: limit(100, 20),
-  cursor: Cursor.optional(),
-});
+const LIST_ORDERS = ['newest', 'oldest'] as const;
 
-export const TagsQuery = z.object({ limit: limit(1000, 100) });
+// Any other query parameter: one error each, its path the parameter's name (a strict object would
+// report them all as one error without a path).
+const NotAParameter = z.unknown().refine(() => false, 'is not a parameter of this route');
+
+/**
+ * Every query parameter of a listing of images (GET /images, GET /tags/:tag/images). A parameter
+ * that is not one of these is refused by name, never ignored. Filters that can match nothing
+ * together (untagged with tags, a status other than tagged with a tag filter, a tag both wanted
+ * and excluded) answer an empty page, not an error: the question is well formed, its answer empty.
+ */
+const ListingQuery = z
+  .object({
+    tags: TagList.meta({ description: 'Comma-separated tags; an image must have all of them.' }),
+    tag: TagList.meta({ description: 'Repeatable alternative to `tags`.' }),
+    anyTags: Names.optional().meta({
+      description: 'Comma-separated (or repeated) tags; an image must have at least one of them.',
+    }),
+    notTags: Names.optional().meta({
+      description:
+        'Comma-separated (or repeated) tags; an image must have none of them. Pending and failed images have no tags, so they match unless `status` says otherwise.',
+    }),
+    status: z
+      .enum(IMAGE_STATUSES, { error: `must be one of ${IMAGE_STATUSES.join(', ')}` })
+      .optional()
+      .meta({
+        description:
+          'Only images in this status. Any tag filter, or `untagged`, implies `tagged`: with `pending` or `failed` the page is empty.',
+      }),
+    untagged: z
+      .literal('true', { error: 'must be true (leave it out for every image)' })
+      .transform(() => true as const)
+      .optional()
+      .meta({
+        description:
+          'true: only images the model looked at and found no tag for (status `tagged`, no tags). Only `true` is accepted. With `tags` or `anyTags` the page is empty.',
+      }),
+    order: z
+      .enum(LIST_ORDERS, { error: `must be one of ${LIST_ORDERS.join(', ')}` })
+      .optional()
+      .meta({ description: 'newest (the default) or oldest first, by upload time.' }),
+    limit: limit(100, 20),
+    cursor: Cursor.optional().meta({
+      description:
+        'nextCursor of the previous page, with the same filters and order (another order or other filters: 400).',
+    }),
+  })
+  .catchall(NotAParameter);
+
+export const ListImagesQuery = ListingQuery;
+
+/** GET /tags/:tag/images: the same parameters, the path's tag added to `tags`. */
+export const PageQuery = ListingQuery;
+
+export const TagsQuery = z.object({ limit: limit(1000, 100) }).catchall(NotAParameter);
 
 export const TagPath = z.object({ tag: TagName });
 

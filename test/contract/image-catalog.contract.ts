@@ -5,6 +5,7 @@ import type { ImageCatalog } from '../../src/catalog/image-catalog.js';
 import type { ImageRecord, Tag } from '../../src/domain/image.js';
 import { InvalidCursor } from '../../src/domain/errors.js';
 import { toHttpError } from '../../src/http/problem.js';
+import { imageCatalogSearchContract } from './image-catalog-search.contract.js';
 
 export interface CatalogHarness {
   catalog: ImageCatalog;
@@ -42,6 +43,8 @@ const newestFirst = (images: ImageRecord[]) =>
   );
 
 export function imageCatalogContract(name: string, setup: () => Promise<CatalogHarness>) {
+  imageCatalogSearchContract(name, setup);
+
   async function withCatalog(test: (catalog: ImageCatalog) => Promise<void>): Promise<void> {
     const harness = await setup();
     try {

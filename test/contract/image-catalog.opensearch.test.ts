@@ -9,6 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import OpenSearch from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImageRecord } from '../../src/domain/image.js';
+import type { ListQuery } from '../../src/catalog/image-catalog.js';
 import { OpenSearchImageCatalog } from '../../src/catalog/opensearch.js';
 import { IMAGE_MAPPING } from '../../src/catalog/opensearch-documents.js';
 import {
@@ -119,14 +120,95 @@ describe('OpenSearchImageCatalog requests', () => {
           filter: [
             { term: { ownerId: 'alice' } },
             { term: { status: 'tagged' } },
-            { term: { tagNames: 'dog' } },
             { term: { tagNames: 'cat' } },
+            { term: { tagNames: 'dog' } },
           ],
         },
       },
       sort: [{ createdAt: { order: 'desc' } }, { id: { order: 'desc' } }],
       search_after: [Date.parse(last.createdAt), last.id],
       track_total_hits: false,
+    });
+    await catalog.close();
+  });
+
+  it('when listing with each filter, then exactly this bool query and sort', async () => {
+    const { catalog, sent, mark } = await opened();
+    const owner = { term: { ownerId: 'alice' } };
+    const tagged = { term: { status: 'tagged' } };
+    const newest = [{ createdAt: { order: 'desc' } }, { id: { order: 'desc' } }];
+    const oldest = [{ createdAt: { order: 'asc' } }, { id: { order: 'asc' } }];
+    const forms: [Omit<ListQuery, 'limit'>, Record<string, unknown>, unknown[]][] = [
+      [{ tags: [] }, { filter: [owner] }, newest],
+      [{ tags: [], order: 'oldest' }, { filter: [owner] }, oldest],
+      [{ tags: ['b', 'a'] }, { filter: [owner, tagged, tn('a'), tn('b')] }, newest],
+      [
+        { tags: [], anyTags: ['person', 'car'] },
+        { filter: [owner, tagged, { terms: { tagNames: ['car', 'person'] } }] },
+        newest,
+      ],
+      [
+        { tags: [], notTags: ['person'] },
+        { filter: [owner], must_not: [{ terms: { tagNames: ['person'] } }] },
+        newest,
+      ],
+      [
+        { tags: ['dog'], notTags: ['cat', 'car'], order: 'oldest' },
+        { filter: [owner, tagged, tn('dog')], must_not: [{ terms: { tagNames: ['car', 'cat'] } }] },
+        oldest,
+      ],
+      [{ tags: [], status: 'failed' }, { filter: [owner, { term: { status: 'failed' } }] }, newest],
+      [
+        { tags: [], status: 'pending' },
+        { filter: [owner, { term: { status: 'pending' } }] },
+        newest,
+      ],
+      [
+        { tags: [], untagged: true },
+        { filter: [owner, tagged], must_not: [{ exists: { field: 'tagNames' } }] },
+        newest,
+      ],
+      [
+        { tags: ['a'], anyTags: ['b', 'c'], notTags: ['d'], status: 'tagged' },
+        {
+          filter: [owner, tagged, tn('a'), { terms: { tagNames: ['b', 'c'] } }],
+          must_not: [{ terms: { tagNames: ['d'] } }],
+        },
+        newest,
+      ],
+    ];
+    for (const [query, bool, sort] of forms) {
+      const from = mark();
+      await catalog.list('alice', { ...query, limit: 20 });
+      expect(sent(from).map((r) => r.body)).toEqual([
+        { size: 21, query: { bool }, sort, track_total_hits: false },
+      ]);
+    }
+    // A query that can match nothing sends nothing.
+    const from = mark();
+    await catalog.list('alice', { tags: ['a'], untagged: true, limit: 20 });
+    expect(sent(from)).toEqual([]);
+    await catalog.close();
+  });
+
+  it('when paging oldest first, then search_after resumes ascending', async () => {
+    const { catalog, sent, mark } = await opened();
+    for (let s = 1; s <= 3; s++) {
+      await catalog.insert(image('alice', { createdAt: `2025-01-01T00:00:0${s}.000Z` }));
+    }
+    const first = await catalog.list('alice', { tags: [], order: 'oldest', limit: 2 });
+    const last = first.items[1]!;
+    const from = mark();
+    const second = await catalog.list('alice', {
+      tags: [],
+      order: 'oldest',
+      limit: 2,
+      cursor: first.nextCursor!,
+    });
+    expect(second.items.map((i) => i.createdAt)).toEqual(['2025-01-01T00:00:03.000Z']);
+    expect(sent(from)[0]!.body).toMatchObject({
+      sort: [{ createdAt: { order: 'asc' } }, { id: { order: 'asc' } }],
+      search_after: [Date.parse(last.createdAt), last.id],
     });
     await catalog.close();
   });
@@ -358,3 +440,5 @@ describe('OpenSearchImageCatalog on AWS', () => {
 });
 
 const ids = (images: { id: string }[]) => images.map((i) => i.id);
+
+const tn = (name: string) => ({ term: { tagNames: name } });

@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ImageCatalog } from '../../src/catalog/image-catalog.js';
+import type { ImageCatalog, ListQuery } from '../../src/catalog/image-catalog.js';
 import type { ImageRecord } from '../../src/domain/image.js';
 import { CATALOG_SQL, SqliteImageCatalog } from '../../src/catalog/sqlite.js';
+import { shapeKey, type Driver, type ListShape } from '../../src/catalog/sqlite-list.js';
 import type { Db } from '../../src/db/database.js';
 import { migrate, openDatabase } from '../../src/db/database.js';
 import { migrations } from '../../src/db/migrations.js';
@@ -30,11 +31,13 @@ async function seeded(): Promise<Db> {
         filename: 'a.jpg',
         contentType: 'image/jpeg',
         size: 1,
-        status: i % 10 === 0 ? 'pending' : 'tagged',
-        tags: LABELS.filter((_, k) => (i * 7 + k) % 4 === 0).map((name) => ({
-          name,
-          confidence: 0.5,
-        })),
+        status: i % 10 === 0 ? 'pending' : i % 13 === 0 ? 'failed' : 'tagged',
+        tags: LABELS.filter((_, k) => i % 10 !== 0 && i % 13 !== 0 && (i * 7 + k) % 4 === 0).map(
+          (name) => ({
+            name,
+            confidence: 0.5,
+          }),
+        ),
         createdAt: new Date(1.7e12 + i * 1000).toISOString(),
       });
     }
@@ -48,6 +51,17 @@ const params: Record<string, string | number> = {
   tag: 'dog',
   other0: 'cat',
   other1: 'car',
+  all0: '["cat",',
+  all1: '["car",',
+  any0: '["bus",',
+  any1: '["cup",',
+  none0: '["bird",',
+  none1: '["truck",',
+  arm0: 'dog',
+  arm1: 'cat',
+  arm2: 'car',
+  not0: 'bird',
+  not1: 'truck',
   name: 'dog',
   createdAt: '2023-11-14T22:15:00.000Z',
   id: 'image-1-100',
@@ -75,13 +89,40 @@ function tableSteps(steps: string[]): string[] {
 
 describe('SqliteImageCatalog query plans', () => {
   const s = CATALOG_SQL;
+  /** Every listing shape: each driver, both orders, with and without a cursor, with probes. */
+  const shapes: ListShape[] = [];
+  for (const driver of [
+    'images',
+    'tagged',
+    'pending',
+    'failed',
+    'untagged',
+    'tag',
+    'any',
+  ] as const) {
+    for (const order of ['newest', 'oldest'] as const) {
+      for (const after of [false, true]) {
+        for (const [others, any, none] of [
+          [0, 0, 0],
+          [1, 0, 2],
+          [2, 2, 1],
+        ] as const) {
+          if (driver === 'any' && others === 0) continue; // an OR has at least one arm
+          const probesAny = driver !== 'any' && driver !== 'untagged';
+          shapes.push({
+            driver,
+            others: driver === 'tag' || driver === 'any' ? others : 0,
+            any: probesAny ? any : 0,
+            none: driver === 'untagged' ? 0 : none,
+            order,
+            after,
+          });
+        }
+      }
+    }
+  }
   const reads: [string, string][] = [
-    ['listAll', s.listAll],
-    ['listAllAfter', s.listAllAfter],
-    ...[0, 1, 2].flatMap((others): [string, string][] => [
-      [`listTagged(${others})`, s.listTagged(others)],
-      [`listTaggedAfter(${others})`, s.listTaggedAfter(others)],
-    ]),
+    ...shapes.map((shape): [string, string] => [`list ${shapeKey(shape)}`, s.list(shape)]),
     ['tagCount', s.tagCount],
     ['countTags', s.countTags],
     ['getImage', s.getImage],
@@ -89,43 +130,60 @@ describe('SqliteImageCatalog query plans', () => {
   ];
 
   for (const analyzed of [false, true]) {
-    for (const [name, sql] of reads) {
-      it(`when ${name} runs${analyzed ? ' after ANALYZE' : ''}, then it scans no table and sorts nothing`, async () => {
-        const db = await seeded();
-        if (analyzed) db.exec('ANALYZE');
+    it(`when any read runs${analyzed ? ' after ANALYZE' : ''}, then it scans no table and sorts nothing`, async () => {
+      const db = await seeded();
+      if (analyzed) db.exec('ANALYZE');
+      for (const [name, sql] of reads) {
         const steps = plan(db, sql);
-        expect(steps.filter((step) => step.startsWith('SCAN'))).toEqual([]);
-        expect(steps.filter((step) => step.includes('TEMP B-TREE'))).toEqual([]);
-        db.close();
-      });
-    }
+        // `SCAN h` reads the OR's merged page of keys (a co-routine of at most `limit` rows).
+        const scans = steps.filter((step) => step.startsWith('SCAN') && step !== 'SCAN h');
+        expect({ name, scans }).toEqual({ name, scans: [] });
+        const sorts = steps.filter((step) => step.includes('TEMP B-TREE'));
+        expect({ name, sorts }).toEqual({ name, sorts: [] });
+      }
+      db.close();
+    });
   }
 
-  it('when listing by tags, then the driving tag is one key range and the others exact-key probes', async () => {
+  it('when a listing runs, then it walks its driver’s index and reads each candidate by key', async () => {
     const db = await seeded();
+    const first: Record<Driver, RegExp> = {
+      images: /^SEARCH i USING PRIMARY KEY \(owner=\?/,
+      tagged: /^SEARCH i USING PRIMARY KEY \(owner=\?/,
+      pending: /^SEARCH i USING COVERING INDEX images_pending \(owner=\?/,
+      failed: /^SEARCH i USING COVERING INDEX images_failed \(owner=\?/,
+      untagged: /^SEARCH i USING COVERING INDEX images_untagged \(owner=\?/,
+      tag: /^SEARCH t USING PRIMARY KEY \(owner=\? AND name=\?/,
+      any: /^CO-ROUTINE h$/,
+    };
+    const PROBE = 'SEARCH n USING PRIMARY KEY (owner=? AND name=? AND created_at=? AND image_id=?)';
     for (const analyzed of [false, true]) {
       if (analyzed) db.exec('ANALYZE');
-      for (const sql of [s.listTagged(2), s.listTaggedAfter(2)]) {
-        const steps = tableSteps(plan(db, sql));
-        expect(steps[0]).toMatch(/^SEARCH t USING PRIMARY KEY \(owner=\? AND name=\?/);
-        expect(steps.at(-1)).toBe('SEARCH i USING PRIMARY KEY (owner=? AND created_at=?)');
-        for (const [k, probe] of ['o0', 'o1'].entries()) {
-          expect(steps[k + 1]).toBe(
-            `SEARCH ${probe} USING PRIMARY KEY (owner=? AND name=? AND created_at=? AND image_id=?)`,
-          );
+      for (const shape of shapes) {
+        const steps = tableSteps(plan(db, s.list(shape)));
+        expect({ shape, step: steps[0] }).toEqual({
+          shape,
+          step: expect.stringMatching(first[shape.driver]),
+        });
+        const range = shape.order === 'newest' ? 'created_at<?' : 'created_at>?';
+        if (shape.after) expect(steps.join('\n')).toContain(range);
+        // Tag conditions are checks on the row read anyway; only the OR's arms probe notTags.
+        const probes = steps.filter((step) => step.startsWith('SEARCH n '));
+        const expected = shape.driver === 'any' && shape.none > 0 ? shape.others : 0;
+        expect({ shape, probes }).toEqual({ shape, probes: Array(expected).fill(PROBE) });
+        if (shape.driver === 'tag' || shape.driver === 'any') {
+          expect(steps.at(-1)).toBe('SEARCH i USING PRIMARY KEY (owner=? AND created_at=?)');
+          // Nothing else is read: the tag ranges, the probes and the image rows.
+          const searches = steps.filter((step) => step.startsWith('SEARCH'));
+          expect(searches).toHaveLength(shape.driver === 'any' ? 2 * shape.others + 1 : 2);
         }
       }
-      expect(plan(db, s.listTaggedAfter(0))[0]).toContain('(owner=? AND name=? AND created_at<?)');
     }
     db.close();
   });
 
-  it('when listing without tags, then a page is one key range of images, newest first', async () => {
+  it('when counting tags or reading one image, then one index each', async () => {
     const db = await seeded();
-    expect(tableSteps(plan(db, s.listAll))).toEqual(['SEARCH i USING PRIMARY KEY (owner=?)']);
-    expect(tableSteps(plan(db, s.listAllAfter))).toEqual([
-      'SEARCH i USING PRIMARY KEY (owner=? AND created_at<?)',
-    ]);
     expect(plan(db, s.getImage)[0]).toContain('INDEX images_by_id (id=?)');
     expect(plan(db, s.countTags)[0]).toContain('INDEX tag_counts_by_owner_most_used');
     db.close();
@@ -361,6 +419,57 @@ describe('SQLite schema migrations', () => {
       await catalog.remove('alice', 'a1');
       expect(await catalog.countTags('alice', 10)).toEqual([{ name: 'cat', count: 1 }]);
       expect(db.prepare('SELECT count(*) FROM jobs').pluck().get()).toBe(1);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SQLite schema v5', () => {
+  it('when a v4 database is opened, then the search indexes are built from its rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pixtag-catalog-'));
+    try {
+      const file = join(dir, 'pixtag.db');
+      const v4 = new Database(file);
+      migrate(v4, 4);
+      v4.close();
+      // Rows written while the file was v4 (the v4 statements are the catalog's own).
+      const before = new Database(file);
+      const catalogV4 = new SqliteImageCatalog(before);
+      const t = (s: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
+      const base = { ownerId: 'alice', filename: 'a.jpg', contentType: 'image/jpeg', size: 1 };
+      await catalogV4.insert({
+        ...base,
+        id: 'f1',
+        status: 'failed',
+        error: 'No.',
+        tags: [],
+        createdAt: t(1),
+      });
+      await catalogV4.insert({ ...base, id: 'u1', status: 'tagged', tags: [], createdAt: t(2) });
+      await catalogV4.insert({ ...base, id: 'p1', status: 'pending', tags: [], createdAt: t(3) });
+      const dog = [{ name: 'dog', confidence: 0.9 }];
+      await catalogV4.insert({ ...base, id: 'd1', status: 'tagged', tags: dog, createdAt: t(4) });
+      expect(before.pragma('user_version', { simple: true })).toBe(4);
+      before.close();
+
+      const db = openDatabase(file);
+      expect(db.pragma('user_version', { simple: true })).toBe(5);
+      const catalog = new SqliteImageCatalog(db);
+      const ids = async (query: Partial<ListQuery>) =>
+        (await catalog.list('alice', { tags: [], limit: 10, ...query })).items.map((i) => i.id);
+      expect(await ids({ status: 'failed' })).toEqual(['f1']);
+      expect(await ids({ status: 'pending' })).toEqual(['p1']);
+      expect(await ids({ untagged: true })).toEqual(['u1']);
+      expect(await ids({ notTags: ['dog'], order: 'oldest' })).toEqual(['f1', 'u1', 'p1']);
+      const indexes = db
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'images_%'`)
+        .pluck()
+        .all();
+      expect(indexes).toEqual(
+        expect.arrayContaining(['images_pending', 'images_failed', 'images_untagged']),
+      );
       db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -89,7 +89,7 @@ export function checkDocument(fields: Fields, body: unknown): Source {
   return source;
 }
 
-// ---- search: bool filter of term/terms, sort, search_after, size, terms aggregation ----
+// ---- search: bool filter/must_not of term/terms/exists, sort, search_after, size, terms agg ----
 
 type SortKey = { field: string; desc: boolean };
 
@@ -135,32 +135,49 @@ function matcher(fields: Fields, query: unknown): (doc: Source) => boolean {
   if (query === undefined) return () => true;
   const { bool, ...other } = object(query, 'query');
   if (Object.keys(other).length > 0 || bool === undefined) refuse('the fake only implements bool');
-  const { filter, ...rest } = object(bool, 'bool');
-  if (Object.keys(rest).length > 0 || !Array.isArray(filter)) refuse('bool: only filter: [...]');
-  const tests = (filter as unknown[]).map((clause) => {
-    const entries = Object.entries(object(clause, 'filter clause'));
-    if (entries.length !== 1) refuse('a filter clause has one query');
-    const [kind, spec] = entries[0]!;
-    const fieldEntries = Object.entries(object(spec, kind));
-    if ((kind !== 'term' && kind !== 'terms') || fieldEntries.length !== 1) {
-      refuse(`unknown query [${kind}]`);
-    }
-    const [field, wanted] = fieldEntries[0]!;
-    const mapped = fields[field];
-    if (!mapped || mapped.type !== 'keyword' || mapped.index === false) {
-      refuse(
-        `[${kind}] on [${field}], which is not an indexed keyword field`,
-        'query_shard_exception',
-      );
-    }
-    const accepted = kind === 'term' ? [wanted] : wanted;
-    if (!Array.isArray(accepted) || !accepted.every((v) => typeof v === 'string')) {
-      refuse(`[${kind}] on [${field}] takes ${kind === 'term' ? 'a string' : 'strings'}`);
-    }
-    return (doc: Source) =>
-      valuesOf(doc, field).some((v) => (accepted as string[]).includes(v as string));
-  });
-  return (doc) => tests.every((test) => test(doc));
+  const { filter, must_not: mustNot = [], ...rest } = object(bool, 'bool');
+  if (Object.keys(rest).length > 0 || !Array.isArray(filter) || !Array.isArray(mustNot)) {
+    refuse('bool: only filter: [...] and must_not: [...]');
+  }
+  const required = (filter as unknown[]).map((clause) => leaf(fields, clause));
+  const excluded = (mustNot as unknown[]).map((clause) => leaf(fields, clause));
+  return (doc) => required.every((test) => test(doc)) && !excluded.some((test) => test(doc));
+}
+
+/** One term, terms (any of the values) or exists query on an indexed keyword field. */
+function leaf(fields: Fields, clause: unknown): (doc: Source) => boolean {
+  const entries = Object.entries(object(clause, 'filter clause'));
+  if (entries.length !== 1) refuse('a filter clause has one query');
+  const [kind, spec] = entries[0]!;
+  if (kind === 'exists') {
+    const { field, ...rest } = object(spec, kind);
+    if (Object.keys(rest).length > 0 || typeof field !== 'string') refuse('exists: { field }');
+    indexedKeyword(fields, kind, field as string);
+    // An empty array indexes no value, so `exists` does not match it (as in OpenSearch).
+    return (doc) => valuesOf(doc, field as string).length > 0;
+  }
+  const fieldEntries = Object.entries(object(spec, kind));
+  if ((kind !== 'term' && kind !== 'terms') || fieldEntries.length !== 1) {
+    refuse(`unknown query [${kind}]`);
+  }
+  const [field, wanted] = fieldEntries[0]!;
+  indexedKeyword(fields, kind, field);
+  const accepted = kind === 'term' ? [wanted] : wanted;
+  if (!Array.isArray(accepted) || !accepted.every((v) => typeof v === 'string')) {
+    refuse(`[${kind}] on [${field}] takes ${kind === 'term' ? 'a string' : 'strings'}`);
+  }
+  return (doc: Source) =>
+    valuesOf(doc, field).some((v) => (accepted as string[]).includes(v as string));
+}
+
+function indexedKeyword(fields: Fields, kind: string, field: string): void {
+  const mapped = fields[field];
+  if (!mapped || mapped.type !== 'keyword' || mapped.index === false) {
+    refuse(
+      `[${kind}] on [${field}], which is not an indexed keyword field`,
+      'query_shard_exception',
+    );
+  }
 }
 
 function sortKeys(fields: Fields, sort: unknown): SortKey[] {

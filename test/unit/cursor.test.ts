@@ -36,6 +36,9 @@ describe('cursor', () => {
       b64('[]'),
       b64('["2025-01-01T00:00:00.000Z"]'),
       b64('["2025-01-01T00:00:00.000Z","x","extra"]'),
+      b64('["2025-01-01T00:00:00.000Z","x","sideways",""]'),
+      b64('["2025-01-01T00:00:00.000Z","x","oldest",""]'),
+      b64('["2025-01-01T00:00:00.000Z","x","newest","abc"]'),
       b64('[1,"x"]'),
       b64('["2025-01-01T00:00:00.000Z",1]'),
       b64('["2025-01-01T00:00:00.000Z",""]'),
@@ -70,4 +73,31 @@ describe('cursor', () => {
       }
     }
   });
+
+  it('when a cursor meets the listing it was made for, then it decodes; another, then InvalidCursor naming why', () => {
+    const position = { createdAt: '2025-01-02T03:04:05.678Z', id: 'x' };
+    const oldestDogs = { order: 'oldest' as const, filters: 'k3x9' };
+    const cursor = encodeCursor(position, oldestDogs);
+    expect(decodeCursor(cursor, oldestDogs)).toEqual(position);
+    const wrongOrder = rejection2(() => decodeCursor(cursor, { order: 'newest', filters: 'k3x9' }));
+    expect(wrongOrder.errors).toEqual([
+      { path: 'cursor', message: 'It was made for order=oldest, not order=newest.' },
+    ]);
+    const wrongFilters = rejection2(() => decodeCursor(cursor, { order: 'oldest', filters: '' }));
+    expect(wrongFilters.errors?.[0]?.message).toMatch(/other filters/);
+    // A v1 cursor (a bare position) is a newest-first position under any filters.
+    const v1 = b64(JSON.stringify([position.createdAt, position.id]));
+    expect(decodeCursor(v1, { order: 'newest', filters: 'k3x9' })).toEqual(position);
+    expect(rejection2(() => decodeCursor(v1, oldestDogs))).toBeInstanceOf(InvalidCursor);
+  });
 });
+
+function rejection2(decode: () => unknown): InvalidCursor {
+  try {
+    decode();
+  } catch (error) {
+    if (error instanceof InvalidCursor) return error;
+    throw error;
+  }
+  throw new Error('decodeCursor accepted it');
+}

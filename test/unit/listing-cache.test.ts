@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ListingCache } from '../../src/http/listing-cache.js';
+import { imageListingKey, ListingCache } from '../../src/http/listing-cache.js';
+import type { ListQuery } from '../../src/catalog/image-catalog.js';
 
 /** A cache and how many times it had to make a body. */
 function counting(limits?: { entries: number; chars: number }) {
@@ -61,5 +62,36 @@ describe('ListingCache', () => {
     await json(['huge'], 'x'.repeat(50));
     expect(made()).toBe(22);
     expect(cache.size).toBe(10);
+  });
+});
+
+describe('imageListingKey', () => {
+  const base: ListQuery = { tags: ['dog'], limit: 20 };
+  const key = (query: ListQuery) => JSON.stringify(imageListingKey(query));
+
+  it('when two queries ask for the same page, then one key', () => {
+    expect(key({ ...base, tags: ['dog', 'cat'] })).toBe(
+      key({ ...base, tags: ['cat', 'dog', 'cat'] }),
+    );
+    expect(key(base)).toBe(key({ ...base, order: 'newest', anyTags: [], notTags: [] }));
+    expect(key(base)).toBe(key({ ...base, untagged: false, cursor: undefined }));
+  });
+
+  it('when any filter, the order, the limit or the cursor differs, then another key', () => {
+    const variants: ListQuery[] = [
+      base,
+      { ...base, tags: [] },
+      { ...base, anyTags: ['cat'] },
+      { ...base, notTags: ['cat'] },
+      { ...base, anyTags: ['cat'], notTags: ['car'] },
+      { ...base, anyTags: ['car'], notTags: ['cat'] },
+      { ...base, status: 'tagged' },
+      { ...base, status: 'failed' },
+      { ...base, untagged: true },
+      { ...base, order: 'oldest' },
+      { ...base, limit: 21 },
+      { ...base, cursor: 'abc' },
+    ];
+    expect(new Set(variants.map(key)).size).toBe(variants.length);
   });
 });

@@ -6,12 +6,15 @@ import { deleteImage, retagImage } from '../../images/change-images.js';
 import type { ImagesContext } from '../../images/context.js';
 import { getImage, listImages } from '../../images/read-images.js';
 import { callerId } from '../authenticate.js';
-import type { ListingCache } from '../listing-cache.js';
+import { imageListingKey, type ListingCache } from '../listing-cache.js';
 import { methodNotAllowed } from '../problem.js';
 import { sendJson, sendJsonText } from '../send-json.js';
 import { createImageBody, ListImagesQuery } from '../schemas.js';
+import type * as z from 'zod';
 import { parseBody, queryParser } from '../validate.js';
 import { imageIdParam } from './image-id.js';
+
+type ListingQuery = z.output<typeof ListImagesQuery>;
 
 /**
  * A page of the caller's images (GET /images and GET /tags/:tag/images alike), from the listing
@@ -24,9 +27,15 @@ export async function sendImagePage(
   owner: string,
   query: ListQuery,
 ): Promise<void> {
-  const { tags, limit, cursor } = query;
-  const page = ['images', tags, limit, cursor ?? null];
+  const page = imageListingKey(query);
   sendJsonText(res, await listings.listing(owner, page, () => listImages(ctx, owner, query)));
+}
+
+/** The catalog's query from a parsed listing query string, with `tags` and `tag` as one AND. */
+export function listQueryOf(query: ListingQuery, moreTags: string[] = []): ListQuery {
+  const { anyTags, notTags, status, untagged, order, limit, cursor } = query;
+  const tags = [...new Set([...moreTags, ...query.tags, ...query.tag])];
+  return { tags, anyTags, notTags, status, untagged, order, limit, cursor };
 }
 
 export function imageRoutes(
@@ -42,11 +51,8 @@ export function imageRoutes(
   router
     .route('/images')
     .get(authenticate, async (req, res) => {
-      const query = listQuery(req);
-      // Sorted: the same tags in another order are the same page, and the same cache entry.
-      const tags = [...new Set([...query.tags, ...query.tag])].sort();
-      const { limit, cursor } = query;
-      await sendImagePage(res, ctx, listings, callerId(req), { tags, limit, cursor });
+      const query = listQueryOf(listQuery(req));
+      await sendImagePage(res, ctx, listings, callerId(req), query);
     })
     .post(authenticate, async (req, res) => {
       const body = parseBody(CreateImage, req.body);

@@ -8,7 +8,7 @@ import { methodNotAllowed } from '../problem.js';
 import { sendJsonText } from '../send-json.js';
 import { PageQuery, TagPath, TagsQuery } from '../schemas.js';
 import { parsePath, queryParser } from '../validate.js';
-import { sendImagePage } from './images.js';
+import { listQueryOf, sendImagePage } from './images.js';
 
 export function tagRoutes(
   ctx: ImagesContext,
@@ -33,9 +33,9 @@ export function tagRoutes(
     .route('/tags/:tag/images')
     .get(authenticate, async (req, res) => {
       const { tag } = parsePath(TagPath, req.params);
-      const { limit, cursor } = pageQuery(req);
-      // The same page as GET /images?tags=<tag>, so the same cache entry.
-      await sendImagePage(res, ctx, listings, callerId(req), { tags: [tag], limit, cursor });
+      // The same page as GET /images?tags=<tag>&…, so the same cache entry.
+      const query = listQueryOf(pageQuery(req), [tag]);
+      await sendImagePage(res, ctx, listings, callerId(req), query);
     })
     .all(methodNotAllowed(['GET']));
 
