@@ -20,6 +20,7 @@ import { docsRoutes } from './http/routes/docs.js';
 import { healthRoutes } from './http/routes/health.js';
 import { ListingCache } from './http/listing-cache.js';
 import { imageRoutes } from './http/routes/images.js';
+import { imageTagRoutes } from './http/routes/image-tags.js';
 import { tagRoutes } from './http/routes/tags.js';
 import { webRoutes } from './http/routes/web.js';
 import { createSignInRateLimit } from './http/signin-rate-limit.js';
@@ -73,6 +74,8 @@ export function buildHttpApp(
   const listings = new ListingCache((owner) => listingVersion(images, owner));
   // The routers' paths do not overlap, so their order only decides how many a request walks
   // through before its own: the busiest first.
+  // Before imageRoutes: /images/tags is not an image id.
+  app.use(imageTagRoutes(images, authenticate));
   app.use(imageRoutes(images, authenticate, config.maxUploadBytes, listings));
   app.use(tagRoutes(images, authenticate, listings));
   app.use(healthRoutes());

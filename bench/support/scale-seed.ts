@@ -3,7 +3,8 @@
 // and tag_counts are not written here: the schema's triggers keep them, exactly as in production.
 // The file is closed after; the benchmark reopens it with openDatabase's production pragmas.
 import Database from 'better-sqlite3';
-import { CATALOG_SQL, encodeTags } from '../../src/catalog/sqlite.js';
+import { CATALOG_SQL } from '../../src/catalog/sqlite.js';
+import { encodeTags } from '../../src/catalog/sqlite-rows.js';
 import { migrate } from '../../src/db/database.js';
 
 /** The 80 COCO labels of the local model, most common first (the Zipf rank). */

@@ -3,6 +3,7 @@
 // read, and the cursor checked against the order and filters it was made for (cursor.ts).
 // Imports only the domain and the catalog's own modules.
 import type { ImageStatus } from '../domain/image.js';
+import { searchWords } from '../domain/search-words.js';
 import { decodeCursor, encodeCursor, type CursorBinding, type CursorPosition } from './cursor.js';
 import type { ListOrder, ListQuery } from './image-catalog.js';
 
@@ -13,10 +14,11 @@ export interface Filters {
   any: string[];
   /** None of them (NOT); never holds a name of `all` or `any`. */
   none: string[];
-  /** `tagged` whenever a tag filter or `untagged` asks for tags (only tagged images have any). */
   status: ImageStatus | undefined;
-  /** Tagged with no tag at all (then all, any and none are empty). */
+  /** Tagged with no tag at all (then all, any and none are empty, and status is `tagged`). */
   untagged: boolean;
+  /** q's words (searchWords), sorted, unique; each must start a word of the image's text. */
+  words: string[];
 }
 
 export interface NormalQuery extends Filters {
@@ -37,10 +39,14 @@ export function normaliseListQuery(query: ListQuery): NormalQuery {
   let any = unique(query.anyTags);
   let none = unique(query.notTags);
   const untagged = query.untagged === true;
+  const words = unique(searchWords(query.q ?? ''));
   const order = query.order ?? 'newest';
   // Bound to the filters as asked (before simplifying), so the fingerprint is plain to recompute.
-  const asked = [all, any, none, query.status ?? null, untagged];
-  const noFilters = all.length + any.length + none.length === 0 && !query.status && !untagged;
+  // v2's words are appended only when there are some, so a v1 listing's cursor still fits.
+  const asked: unknown[] = [all, any, none, query.status ?? null, untagged];
+  if (words.length > 0) asked.push(words);
+  const noFilters =
+    all.length + any.length + none.length + words.length === 0 && !query.status && !untagged;
   const binding: CursorBinding = { order, filters: noFilters ? '' : fingerprint(asked) };
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, binding);
 
@@ -51,13 +57,10 @@ export function normaliseListQuery(query: ListQuery): NormalQuery {
   // An image with every tag of `all` has one of `any` when they share a name.
   if (any.some((name) => all.includes(name))) any = [];
   none = none.filter((name) => !all.includes(name));
-  const wantsTags = all.length > 0 || anyAsked || untagged;
   let status = query.status;
-  if (wantsTags) {
+  if (untagged) {
     if (status !== undefined && status !== 'tagged') matchesNothing = true;
     status = 'tagged';
-  }
-  if (untagged) {
     if (all.length > 0 || anyAsked) matchesNothing = true;
     none = []; // an image with no tag has none of them
   }
@@ -67,6 +70,7 @@ export function normaliseListQuery(query: ListQuery): NormalQuery {
     none,
     status,
     untagged,
+    words,
     order,
     limit: query.limit,
     after,

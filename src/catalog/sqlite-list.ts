@@ -26,6 +26,8 @@ export interface ListShape {
   any: number;
   /** notTags: needles @none0… on a row; for the `any` arms, names @not0… probed by key. */
   none: number;
+  /** Beside `tag` or `any`: the image must have status @status (a user's tag can be on any). */
+  status: boolean;
   order: ListOrder;
   after: boolean;
 }
@@ -35,7 +37,7 @@ export interface ListShape {
 export const OWNER = `(SELECT n FROM owners WHERE id = @owner)`;
 
 export const COLUMNS = `i.id, i.filename, i.content_type, i.size, i.status, i.created_at,
-  i.tagged_at, i.error, i.tags`;
+  i.tagged_at, i.error, i.tags, i.user_tags, i.width, i.height, i.text`;
 
 /** The key columns of the table a statement walks: the image row's, or image_tags'. */
 interface Key {
@@ -69,7 +71,9 @@ function probe(alias: string, key: Key, prefix: string, count: number): string {
       AND ${alias}.image_id = ${key.id}`;
 }
 
-const has = (param: string) => `instr(i.tags, @${param}) > 0`;
+// A tag is the model's (`tags`) or the user's (`user_tags`), never both.
+const has = (param: string) =>
+  `(instr(i.tags, @${param}) > 0 OR instr(i.user_tags, @${param}) > 0)`;
 const repeat = (count: number, make: (k: number) => string, join: string) =>
   Array.from({ length: count }, (_, k) => make(k)).join(join);
 
@@ -78,7 +82,8 @@ function checks(shape: ListShape): string {
   const all = repeat(shape.others, (k) => `AND ${has(`all${k}`)}`, ' ');
   const any = shape.any > 0 ? `AND (${repeat(shape.any, (k) => has(`any${k}`), ' OR ')})` : '';
   const none = repeat(shape.none, (k) => `AND NOT ${has(`none${k}`)}`, ' ');
-  return `${all} ${any} ${none}`;
+  const status = shape.status ? 'AND i.status = @status' : '';
+  return `${all} ${any} ${none} ${status}`;
 }
 
 /** A walk of image_tags for one tag (@<param>), then each candidate's image row by key. */
@@ -92,12 +97,19 @@ function tagWalk(shape: ListShape, param: string): string {
     ${shape.after ? after(TAG_KEY, shape.order) : ''} ${checks(shape)}`;
 }
 
-/** An arm of the OR: one tag's keys, notTags probed by key (@not0…), no row read. */
+/**
+ * An arm of the OR: one tag's keys, notTags probed by key (@not0…); no row read, unless a status
+ * is asked for (the row holds it).
+ */
 function arm(shape: ListShape, k: number): string {
   const none = shape.none > 0 ? `AND NOT EXISTS (${probe('n', TAG_KEY, 'not', shape.none)})` : '';
+  const status = shape.status
+    ? `AND EXISTS (SELECT 1 FROM images s WHERE s.owner = t.owner
+      AND s.created_at = t.created_at AND +s.id = t.image_id AND s.status = @status)`
+    : '';
   return `SELECT t.created_at AS created_at, t.image_id AS id FROM image_tags t
   WHERE t.owner = ${OWNER} AND t.name = @arm${k}
-    ${shape.after ? after(TAG_KEY, shape.order) : ''} ${none}`;
+    ${shape.after ? after(TAG_KEY, shape.order) : ''} ${none} ${status}`;
 }
 
 const INDEX_OF: Partial<Record<Driver, string>> = {
@@ -112,7 +124,7 @@ const WHERE_OF: Partial<Record<Driver, string>> = {
   tagged: `AND i.status = 'tagged'`,
   pending: `AND i.status = 'pending'`,
   failed: `AND i.status = 'failed'`,
-  untagged: `AND i.status = 'tagged' AND i.tags = '[]'`,
+  untagged: `AND i.status = 'tagged' AND i.tags = '[]' AND i.user_tags = '[]'`,
 };
 
 export function listSql(shape: ListShape): string {
@@ -138,4 +150,4 @@ export function listSql(shape: ListShape): string {
 
 /** A stable name for a shape, to prepare each statement once. */
 export const shapeKey = (s: ListShape) =>
-  `${s.driver}/${s.others}/${s.any}/${s.none}/${s.order}/${s.after ? 1 : 0}`;
+  `${s.driver}/${s.others}/${s.any}/${s.none}/${s.status ? 1 : 0}/${s.order}/${s.after ? 1 : 0}`;

@@ -5,23 +5,19 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.js';
 import { ImageAlreadyExists } from '../domain/errors.js';
-import type { ImageCatalog, ListQuery, Page } from './image-catalog.js';
+import type { TagEdit } from '../domain/tag-edits.js';
+import type {
+  ImageCatalog,
+  ListQuery,
+  Page,
+  Processed,
+  TagCountQuery,
+} from './image-catalog.js';
 import { compare, nextCursor, normaliseListQuery, type NormalQuery } from './list-query.js';
 import { COLUMNS, listSql, OWNER, shapeKey, type ListShape } from './sqlite-list.js';
-import type { ImageRecord, ImageStatus, Tag, TagCount } from '../domain/image.js';
-
-/** A row in raw (array) mode, in COLUMNS order: no per-row object for the driver to build. */
-type ImageRow = [
-  id: string,
-  filename: string,
-  contentType: string,
-  size: number,
-  status: ImageStatus,
-  createdAt: string,
-  taggedAt: string | null,
-  error: string | null,
-  tags: string,
-];
+import { encodeTags, tagNeedle, toRecord, type ImageRow } from './sqlite-rows.js';
+import { SqliteTagWrites } from './sqlite-tags.js';
+import type { ImageRecord, Tag, TagCount } from '../domain/image.js';
 
 /** The catalog's SQL, exported so the tests can check its query plans. */
 export const CATALOG_SQL = {
@@ -31,6 +27,11 @@ export const CATALOG_SQL = {
   countTags: `
     SELECT name, count FROM tag_counts WHERE owner = ${OWNER} AND count > 0
     ORDER BY count DESC, name LIMIT @limit`,
+  /** Autocomplete: the names in [prefix, prefix + U+10FFFF), a range of the primary key. */
+  countTagsFrom: `
+    SELECT name, count FROM tag_counts WHERE owner = ${OWNER} AND count > 0
+      AND name >= @prefix AND name < @upTo
+    ORDER BY count DESC, name LIMIT @limit`,
   getImage: `SELECT ${COLUMNS} FROM images i WHERE i.id = @id AND i.owner = ${OWNER}`,
   /** Bumped by triggers on every change to the owner's images (migration v4). */
   changeVersion: `SELECT version FROM owners WHERE id = @owner`,
@@ -38,18 +39,9 @@ export const CATALOG_SQL = {
   /** The images_tags_* triggers of the schema write image_tags (and tag_counts) from `tags`. */
   insertImage: `
     INSERT INTO images (id, owner, filename, content_type, size, status, created_at, tagged_at,
-      error, tags)
+      error, tags, user_tags, width, height, text)
     VALUES (@id, ${OWNER}, @filename, @contentType, @size, @status, @createdAt, @taggedAt, @error,
-      @tags)`,
-  setTagged: `
-    UPDATE images SET status = 'tagged', tagged_at = @taggedAt, error = NULL, tags = @tags
-    WHERE id = @id AND owner = ${OWNER}`,
-  setFailed: `
-    UPDATE images SET status = 'failed', tagged_at = NULL, error = @error, tags = '[]'
-    WHERE id = @id AND owner = ${OWNER}`,
-  setPending: `
-    UPDATE images SET status = 'pending', tagged_at = NULL, error = NULL, tags = '[]'
-    WHERE id = @id AND owner = ${OWNER}`,
+      @tags, @userTags, @width, @height, @text)`,
   deleteImage: `DELETE FROM images WHERE id = @id AND owner = ${OWNER}`,
 } as const;
 
@@ -64,13 +56,13 @@ function prepare(db: Db) {
   return {
     tagCount: db.prepare<{ owner: string; name: string }, number>(s.tagCount).pluck(true),
     countTags: db.prepare<{ owner: string; limit: number }, TagCount>(s.countTags),
+    countTagsFrom: db.prepare<{ owner: string; limit: number; prefix: string; upTo: string }, TagCount>(
+      s.countTagsFrom,
+    ),
     getImage: rows<Key>(s.getImage),
     changeVersion: db.prepare<{ owner: string }, number>(s.changeVersion).pluck(true),
     addOwner: db.prepare<{ owner: string }>(s.addOwner),
     insertImage: db.prepare<Record<string, string | number | null>>(s.insertImage),
-    setTagged: db.prepare<Key & { taggedAt: string; tags: string }>(s.setTagged),
-    setFailed: db.prepare<Key & { error: string }>(s.setFailed),
-    setPending: db.prepare<Key>(s.setPending),
     deleteImage: db.prepare<Key>(s.deleteImage),
   };
 }
@@ -79,12 +71,17 @@ export class SqliteImageCatalog implements ImageCatalog {
   private readonly sql: ReturnType<typeof prepare>;
   /** Listing statements by shapeKey, the oldest dropped past MAX_STATEMENTS. */
   private readonly listings = new Map<string, Statement<ListParams, ImageRow>>();
+  private readonly tagWrites: SqliteTagWrites;
 
   constructor(private readonly db: Db) {
     this.sql = prepare(db);
+    this.tagWrites = new SqliteTagWrites(db, (owner, id) => this.read(owner, id));
   }
 
-  /** A duplicate id throws ImageAlreadyExists. Tags are stored only when the status is `tagged`. */
+  /**
+   * A duplicate id throws ImageAlreadyExists. The model's tags are stored only when the status is
+   * `tagged`; the user's whatever it is.
+   */
   async insert(image: ImageRecord): Promise<void> {
     try {
       this.sql.addOwner.run({ owner: image.ownerId });
@@ -98,8 +95,12 @@ export class SqliteImageCatalog implements ImageCatalog {
         createdAt: image.createdAt,
         taggedAt: image.taggedAt ?? null,
         error: image.error ?? null,
-        // Only tagged images carry tags (the port's invariant, and what tag_counts counts).
-        tags: image.status === 'tagged' ? encodeTags(image.tags) : '[]',
+        // Only tagged images carry the model's tags (the port's invariant).
+        tags: image.status === 'tagged' ? encodeTags(bySource(image, 'model')) : '[]',
+        userTags: encodeTags(bySource(image, 'user')),
+        width: image.width ?? null,
+        height: image.height ?? null,
+        text: image.text ?? null,
       });
     } catch (error) {
       if (
@@ -113,8 +114,7 @@ export class SqliteImageCatalog implements ImageCatalog {
   }
 
   async get(ownerId: string, id: string): Promise<ImageRecord | undefined> {
-    const row = this.sql.getImage.get({ owner: ownerId, id });
-    return row === undefined ? undefined : toRecord(ownerId, row);
+    return this.read(ownerId, id);
   }
 
   /** `limit` is 1 or more (the route validates it); names are already normalised. */
@@ -129,8 +129,10 @@ export class SqliteImageCatalog implements ImageCatalog {
     return { items, nextCursor: nextCursor(normal, position) };
   }
 
-  async countTags(ownerId: string, limit: number): Promise<TagCount[]> {
-    return this.sql.countTags.all({ owner: ownerId, limit });
+  async countTags(ownerId: string, { limit, prefix }: TagCountQuery): Promise<TagCount[]> {
+    if (!prefix) return this.sql.countTags.all({ owner: ownerId, limit });
+    const upTo = `${prefix}\u{10FFFF}`;
+    return this.sql.countTagsFrom.all({ owner: ownerId, limit, prefix, upTo });
   }
 
   /**
@@ -142,22 +144,39 @@ export class SqliteImageCatalog implements ImageCatalog {
   }
 
   /** Does nothing when the owner has no such image (deleted while it was being tagged). */
-  async markTagged(ownerId: string, id: string, tags: Tag[], taggedAt: string): Promise<void> {
-    this.sql.setTagged.run({ owner: ownerId, id, taggedAt, tags: encodeTags(tags) });
+  async markTagged(ownerId: string, id: string, processed: Processed): Promise<void> {
+    this.tagWrites.markTagged(ownerId, id, processed);
   }
 
   /** Does nothing when the owner has no such image. */
   async markFailed(ownerId: string, id: string, error: string): Promise<void> {
-    this.sql.setFailed.run({ owner: ownerId, id, error });
+    this.tagWrites.markUntagged(ownerId, id, 'failed', error);
   }
 
   /** Does nothing when the owner has no such image. */
   async markPending(ownerId: string, id: string): Promise<void> {
-    this.sql.setPending.run({ owner: ownerId, id });
+    this.tagWrites.markUntagged(ownerId, id, 'pending');
+  }
+
+  async editTags(ownerId: string, ids: string[], edit: TagEdit): Promise<ImageRecord[]> {
+    return this.tagWrites.editTags(ownerId, ids, edit);
+  }
+
+  async renameTag(ownerId: string, from: string, into: string): Promise<TagCount> {
+    return this.tagWrites.renameTag(ownerId, from, into);
+  }
+
+  async removeTag(ownerId: string, name: string): Promise<number> {
+    return this.tagWrites.removeTag(ownerId, name);
   }
 
   async remove(ownerId: string, id: string): Promise<boolean> {
     return this.sql.deleteImage.run({ owner: ownerId, id }).changes > 0;
+  }
+
+  private read(ownerId: string, id: string): ImageRecord | undefined {
+    const row = this.sql.getImage.get({ owner: ownerId, id });
+    return row === undefined ? undefined : toRecord(ownerId, row);
   }
 
   /** limit + 1 rows (one more tells whether a next page exists), by the cheapest walk. */
@@ -168,6 +187,7 @@ export class SqliteImageCatalog implements ImageCatalog {
       others: 0,
       any: 0,
       none: query.none.length,
+      status: false,
       order: query.order,
       after: query.after !== undefined,
     };
@@ -184,6 +204,7 @@ export class SqliteImageCatalog implements ImageCatalog {
       shape.any = query.any.length;
       bind('any', query.any.map(tagNeedle));
       bind('none', query.none.map(tagNeedle));
+      this.bindStatus(shape, params, query);
     } else if (query.any.length > 0) {
       // Only the tags some image carries get an arm: an empty range costs a descent for nothing.
       const arms = query.any.filter((name) => this.countOf(owner, name) > 0);
@@ -192,11 +213,19 @@ export class SqliteImageCatalog implements ImageCatalog {
       shape.others = arms.length;
       bind('arm', arms);
       bind('not', query.none);
+      this.bindStatus(shape, params, query);
     } else {
       shape.driver = query.untagged ? 'untagged' : (query.status ?? 'images');
       bind('none', query.none.map(tagNeedle));
     }
     return this.statement(shape).all(params);
+  }
+
+  /** A tag walk checks the status on the row (a user's tag can be on an image of any status). */
+  private bindStatus(shape: ListShape, params: ListParams, query: NormalQuery): void {
+    if (query.status === undefined) return;
+    shape.status = true;
+    params.status = query.status;
   }
 
   private countOf(owner: string, name: string): number {
@@ -231,51 +260,8 @@ export class SqliteImageCatalog implements ImageCatalog {
   }
 }
 
-function toRecord(ownerId: string, row: ImageRow): ImageRecord {
-  const record: ImageRecord = {
-    id: row[0],
-    ownerId,
-    filename: row[1],
-    contentType: row[2],
-    size: row[3],
-    status: row[4],
-    tags: decodeTags(row[8]),
-    createdAt: row[5],
-  };
-  if (row[6] !== null) record.taggedAt = row[6];
-  if (row[7] !== null) record.error = row[7];
-  return record;
-}
-
-/**
- * images.tags: [[name, confidence], …], one entry per name (the highest confidence kept), sorted
- * as the port returns them, so reading needs no sort. Arrays, not objects: half the bytes.
- */
-export function encodeTags(tags: Tag[]): string {
-  const best = new Map<string, number>();
-  for (const { name, confidence } of tags) {
-    const seen = best.get(name);
-    if (seen === undefined || confidence > seen) best.set(name, confidence);
-  }
-  const entries = [...best].sort((a, b) => b[1] - a[1] || compare(a[0], b[0]));
-  return JSON.stringify(entries);
-}
-
-/**
- * What a tag looks like inside encodeTags' JSON (and v3's json_group_array, the same text): the
- * start of its entry, `["name",`. A name cannot fake it: inside a name a quote is escaped.
- */
-const tagNeedle = (name: string) => `[${JSON.stringify(name)},`;
-
-function decodeTags(text: string): Tag[] {
-  if (text === '[]') return [];
-  const entries = JSON.parse(text) as [string, number][];
-  const tags = new Array<Tag>(entries.length);
-  for (let k = 0; k < entries.length; k += 1) {
-    tags[k] = { name: entries[k]![0], confidence: entries[k]![1] };
-  }
-  return tags;
-}
+const bySource = (image: ImageRecord, source: Tag['source']) =>
+  image.tags.filter((tag) => tag.source === source);
 
 const isConstraint = (error: unknown, code: string) =>
   error instanceof Error && (error as Error & { code?: unknown }).code === code;

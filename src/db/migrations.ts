@@ -226,4 +226,66 @@ export const migrations: string[] = [
   CREATE INDEX images_untagged ON images (owner, created_at DESC, id DESC, filename, content_type,
     size, status, tagged_at, error, tags) WHERE status = 'tagged' AND tags = '[]';
   `,
+  // v6: tags a person can fix (contract v2). `tags` stays the model's tags, which only a tagged
+  // image has (its CHECK holds); `user_tags` holds the user's, in the same [[name, 1], …] shape so
+  // the listing's `["name",` needle finds a tag in either, and they stay whatever the status, so a
+  // retag never touches them. `vetoes` is the JSON array of names the user removed: the catalog
+  // (domain/tag-edits.ts) keeps them out of `tags`, now and after every retag. image_tags now
+  // follows both columns, and an edit rewrites only the names that changed. The partial indexes
+  // are made again to cover the new columns (and `untagged` now means no tag of either kind).
+  // Adding columns rewrites no row; the indexes copy about one image in ten.
+  `
+  ALTER TABLE images ADD COLUMN user_tags TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE images ADD COLUMN vetoes TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE images ADD COLUMN width INTEGER;
+  ALTER TABLE images ADD COLUMN height INTEGER;
+  ALTER TABLE images ADD COLUMN text TEXT;
+
+  DROP TRIGGER images_tags_insert;
+  DROP TRIGGER images_tags_update;
+  DROP TRIGGER images_tags_delete;
+
+  CREATE TRIGGER images_tags_insert AFTER INSERT ON images
+  WHEN new.tags <> '[]' OR new.user_tags <> '[]' BEGIN
+    INSERT INTO image_tags (owner, name, created_at, image_id)
+    SELECT new.owner, n.name, new.created_at, new.id FROM (
+      SELECT t.value ->> 0 AS name FROM json_each(new.tags) t
+      UNION SELECT u.value ->> 0 FROM json_each(new.user_tags) u) n;
+  END;
+
+  CREATE TRIGGER images_tags_update AFTER UPDATE OF tags, user_tags ON images
+  WHEN old.tags <> new.tags OR old.user_tags <> new.user_tags BEGIN
+    DELETE FROM image_tags
+    WHERE owner = old.owner AND created_at = old.created_at AND image_id = old.id AND name IN (
+      SELECT t.value ->> 0 FROM json_each(old.tags) t
+      UNION SELECT u.value ->> 0 FROM json_each(old.user_tags) u
+      EXCEPT SELECT t.value ->> 0 FROM json_each(new.tags) t
+      EXCEPT SELECT u.value ->> 0 FROM json_each(new.user_tags) u);
+    INSERT INTO image_tags (owner, name, created_at, image_id)
+    SELECT new.owner, n.name, new.created_at, new.id FROM (
+      SELECT t.value ->> 0 AS name FROM json_each(new.tags) t
+      UNION SELECT u.value ->> 0 FROM json_each(new.user_tags) u
+      EXCEPT SELECT t.value ->> 0 FROM json_each(old.tags) t
+      EXCEPT SELECT u.value ->> 0 FROM json_each(old.user_tags) u) n;
+  END;
+
+  CREATE TRIGGER images_tags_delete AFTER DELETE ON images
+  WHEN old.tags <> '[]' OR old.user_tags <> '[]' BEGIN
+    DELETE FROM image_tags
+    WHERE owner = old.owner AND created_at = old.created_at AND image_id = old.id AND name IN (
+      SELECT t.value ->> 0 FROM json_each(old.tags) t
+      UNION SELECT u.value ->> 0 FROM json_each(old.user_tags) u);
+  END;
+
+  DROP INDEX images_pending;
+  DROP INDEX images_failed;
+  DROP INDEX images_untagged;
+  CREATE INDEX images_pending ON images (owner, created_at DESC, id DESC, filename, content_type,
+    size, status, tagged_at, error, tags, user_tags, width, height, text) WHERE status = 'pending';
+  CREATE INDEX images_failed ON images (owner, created_at DESC, id DESC, filename, content_type,
+    size, status, tagged_at, error, tags, user_tags, width, height, text) WHERE status = 'failed';
+  CREATE INDEX images_untagged ON images (owner, created_at DESC, id DESC, filename, content_type,
+    size, status, tagged_at, error, tags, user_tags, width, height, text)
+    WHERE status = 'tagged' AND tags = '[]' AND user_tags = '[]';
+  `,
 ];

@@ -47,6 +47,22 @@ export class ImageChangedConcurrently extends DomainError {
   }
 }
 
+/** None of the owner's images carries the tag. */
+export class TagNotFound extends DomainError {
+  override readonly name = 'TagNotFound';
+  constructor(tag: string) {
+    super(`None of your images has the tag "${tag}".`);
+  }
+}
+
+/** An edit would put more than MAX_USER_TAGS of the user's tags on one image. */
+export class TagLimitReached extends DomainError {
+  override readonly name = 'TagLimitReached';
+  constructor(id: string, max: number) {
+    super(`Image ${id} already has ${max} of your tags, the most one image can carry. Remove one first.`);
+  }
+}
+
 /** A page cursor that no catalog made. */
 export class InvalidCursor extends DomainError {
   override readonly name = 'InvalidCursor';

@@ -3,11 +3,20 @@
 export const IMAGE_STATUSES = ['pending', 'tagged', 'failed'] as const;
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 
-export interface Tag {
+/** What a model says about an image: a name and how sure it is. */
+export interface Label {
   /** normaliseTagName's output: lower-case, trimmed, single inner spaces ("traffic light"). */
   name: string;
   /** 0–1. */
   confidence: number;
+}
+
+export const TAG_SOURCES = ['model', 'user'] as const;
+export type TagSource = (typeof TAG_SOURCES)[number];
+
+/** A tag on an image: a model's label, or one a person put there (confidence 1). */
+export interface Tag extends Label {
+  source: TagSource;
 }
 
 export interface ImageRecord {
@@ -18,13 +27,21 @@ export interface ImageRecord {
   contentType: string;
   size: number;
   status: ImageStatus;
-  /** Highest confidence first. Empty unless status is `tagged`. */
+  /**
+   * Highest confidence first, then by name; one per name. The model's tags only while `tagged`;
+   * the user's stay whatever the status (domain/tag-edits.ts says how the two combine).
+   */
   tags: Tag[];
   /** ISO 8601 with milliseconds, UTC. */
   createdAt: string;
   taggedAt?: string | undefined;
   /** Why the image failed, in words a user understands. */
   error?: string | undefined;
+  /** Upright pixel size of the upload, once processed. */
+  width?: number | undefined;
+  height?: number | undefined;
+  /** Words read in the image (searchable by `q`); absent until a tagger reads text. */
+  text?: string | undefined;
 }
 
 /** The Image of the HTTP contract: the record without its owner, plus short-lived URLs. */

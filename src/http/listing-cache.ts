@@ -89,7 +89,7 @@ export class ListingCache {
  * it is part of the key.
  */
 export function imageListingKey(query: ListQuery): unknown[] {
-  const { tags, anyTags, notTags, status, untagged, order, limit, cursor, ...unkeyed } = query;
+  const { tags, anyTags, notTags, status, untagged, q, order, limit, cursor, ...unkeyed } = query;
   const everyFieldKeyed: Record<string, never> = unkeyed;
   void everyFieldKeyed;
   const set = (names: readonly string[] | undefined) => [...new Set(names ?? [])].sort();
@@ -100,6 +100,7 @@ export function imageListingKey(query: ListQuery): unknown[] {
     set(notTags),
     status ?? null,
     untagged === true,
+    q ?? '',
     order ?? 'newest',
     limit,
     cursor ?? null,

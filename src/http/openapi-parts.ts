@@ -44,3 +44,25 @@ export const jsonBody = (schema: z.ZodType) => ({
 
 /** A route anyone may call: the document's default (a bearer token) does not apply. */
 export const publicRoute = { security: [] };
+
+/** The answers and parameters most routes share. */
+export const secured = { security: [{ bearer: [] }] };
+export const authErrors = { '401': problem('Missing, expired or invalid token') };
+export const notFound = { '404': problem('No such image for this user') };
+export const invalid = { '400': problem('Invalid request (see errors)') };
+export const notJson = {
+  '415': problem('The body is not JSON: send Content-Type: application/json'),
+};
+export const imageId = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', format: 'uuid' },
+};
+export const tagName = {
+  name: 'tag',
+  in: 'path',
+  required: true,
+  description: 'A tag name, percent-encoded (trimmed and lower-cased by the server).',
+  schema: { type: 'string', minLength: 1, maxLength: 64 },
+};

@@ -3,25 +3,33 @@
 // it with Redocly (scripts/lint-openapi.ts, rules in redocly.yaml); GET /docs shows it to people.
 import packageJson from '../../package.json' with { type: 'json' };
 import { localFilePaths } from './openapi-files.js';
-import { json, jsonBody, problem, publicRoute, queryParameters } from './openapi-parts.js';
+import {
+  authErrors,
+  imageId,
+  invalid,
+  json,
+  jsonBody,
+  notFound,
+  notJson,
+  problem,
+  publicRoute,
+  queryParameters,
+  secured,
+  tagName,
+} from './openapi-parts.js';
+import { tagEditPaths } from './openapi-tag-edits.js';
 import * as S from './schemas.js';
-
-const imageId = {
-  name: 'id',
-  in: 'path',
-  required: true,
-  schema: { type: 'string', format: 'uuid' },
-};
-const secured = { security: [{ bearer: [] }] };
-const authErrors = { '401': problem('Missing, expired or invalid token') };
-const notFound = { '404': problem('No such image for this user') };
-const invalid = { '400': problem('Invalid request (see errors)') };
-const notJson = { '415': problem('The body is not JSON: send Content-Type: application/json') };
 
 const TAGS = [
   { name: 'accounts', description: 'Sign up, and sign in for the bearer token the rest needs.' },
-  { name: 'images', description: 'Your images: upload, list and search by tag, delete, retag.' },
-  { name: 'tags', description: 'The tags on your images, with counts.' },
+  {
+    name: 'images',
+    description: 'Your images: upload, list and search (tags, status, words), delete, retag.',
+  },
+  {
+    name: 'tags',
+    description: 'The tags on your images: counts, and your own edits (add, remove, rename).',
+  },
   {
     name: 'files',
     description:
@@ -87,7 +95,7 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number }) {
         get: {
           operationId: 'listImages',
           tags: ['images'],
-          summary: 'List your images, newest first, optionally only those having every given tag',
+          summary: 'List and search your images, newest first (filters combine with AND)',
           ...secured,
           parameters: queryParameters(S.ListImagesQuery),
           responses: {
@@ -153,7 +161,7 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number }) {
         get: {
           operationId: 'listTags',
           tags: ['tags'],
-          summary: 'Your tags with how many images carry each, most used first',
+          summary: 'Your tags (the model\'s and yours) with how many images carry each, most used first',
           ...secured,
           parameters: queryParameters(S.TagsQuery),
           responses: {
@@ -167,12 +175,9 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number }) {
         get: {
           operationId: 'listImagesWithTag',
           tags: ['tags'],
-          summary: 'Your tagged images having this tag (same as GET /images?tags=tag)',
+          summary: 'Your images having this tag (same as GET /images?tags=tag)',
           ...secured,
-          parameters: [
-            { name: 'tag', in: 'path', required: true, schema: { type: 'string', maxLength: 100 } },
-            ...queryParameters(S.PageQuery),
-          ],
+          parameters: [tagName, ...queryParameters(S.PageQuery)],
           responses: {
             '200': { description: 'A page of images', content: json(S.ImagePage) },
             ...invalid,
@@ -180,6 +185,7 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number }) {
           },
         },
       },
+      ...tagEditPaths(),
       ...localFilePaths(),
       '/health': {
         get: {

@@ -14,6 +14,8 @@ import {
   ImageNotFound,
   IncorrectCredentials,
   InvalidCursor,
+  TagLimitReached,
+  TagNotFound,
   TooManyAttempts,
   TransientError,
   UploadInterrupted,
@@ -106,6 +108,7 @@ type DomainErrorClass = abstract new (...args: never[]) => DomainError;
 /** Each domain error's status; its message is the detail, its field errors the `errors`. */
 const STATUS_OF: ReadonlyArray<readonly [DomainErrorClass, number]> = [
   [ImageNotFound, 404],
+  [TagNotFound, 404],
   [InvalidCursor, 400],
   [CredentialsRejected, 400],
   [UploadMalformed, 400],
@@ -115,6 +118,7 @@ const STATUS_OF: ReadonlyArray<readonly [DomainErrorClass, number]> = [
   [UploadRejected, 403],
   [ImageAlreadyExists, 409],
   [ImageChangedConcurrently, 409],
+  [TagLimitReached, 409],
   [UsernameTaken, 409],
   [UploadTooLarge, 413],
   [TooManyAttempts, 429],

@@ -1,10 +1,12 @@
 // The request and response shapes of the HTTP contract, as zod schemas. They validate requests
 // (http/validate.ts) and generate /openapi.json (http/openapi.ts), so docs and behaviour are one.
 import * as z from 'zod';
-import { IMAGE_STATUSES, type ImageView } from '../domain/image.js';
+import { IMAGE_STATUSES, TAG_SOURCES, type ImageView } from '../domain/image.js';
 import { PASSWORD_RULE, USERNAME_RULE } from '../domain/account-rules.js';
 import { ALLOWED_IMAGE_TYPES } from '../domain/content-types.js';
-import { normaliseTagName, tagNameProblem } from '../domain/tag-name.js';
+import { MAX_SEARCH_WORDS, searchWords } from '../domain/search-words.js';
+import { MAX_USER_TAGS } from '../domain/tag-edits.js';
+import { normaliseTagName, tagNameProblem, UNSAFE_TEXT } from '../domain/tag-name.js';
 
 export const Credentials = z.strictObject({
   username: z
@@ -42,7 +44,7 @@ export function createImageBody(maxUploadBytes: number) {
   });
 }
 
-const TagName = z
+export const TagName = z
   .string()
   .transform(normaliseTagName)
   .superRefine((name, ctx) => {
@@ -66,6 +68,16 @@ const Names = z
   .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')))
   .pipe(z.array(TagName).max(20, 'at most 20 tags'))
   .transform((names) => [...new Set(names)]);
+
+/** `q`: at most 200 characters and MAX_SEARCH_WORDS words (list-query.ts splits them). */
+const SearchText = z
+  .string({ error: 'must be given once' })
+  .max(200, 'must be at most 200 characters')
+  .refine((text) => !UNSAFE_TEXT.test(text), 'must not contain control characters')
+  .refine(
+    (text) => searchWords(text).length <= MAX_SEARCH_WORDS,
+    `must have at most ${MAX_SEARCH_WORDS} words`,
+  );
 
 /** v1's `tags` and `tag`: absent is an empty list. */
 const TagList = Names.optional().transform((names) => names ?? []);
@@ -98,7 +110,7 @@ const ListingQuery = z
       .optional()
       .meta({
         description:
-          'Only images in this status. Any tag filter, or `untagged`, implies `tagged`: with `pending` or `failed` the page is empty.',
+          'Only images in this status. Your own tags stay on an image whatever its status, so a tag filter can match a pending or failed image.',
       }),
     untagged: z
       .literal('true', { error: 'must be true (leave it out for every image)' })
@@ -108,6 +120,10 @@ const ListingQuery = z
         description:
           'true: only images the model looked at and found no tag for (status `tagged`, no tags). Only `true` is accepted. With `tags` or `anyTags` the page is empty.',
       }),
+    q: SearchText.optional().meta({
+      description:
+        'Words to find: each must start a word of the filename, of the text read in the image, or of one of its tags. Case and accents are ignored.',
+    }),
     order: z
       .enum(LIST_ORDERS, { error: `must be one of ${LIST_ORDERS.join(', ')}` })
       .optional()
@@ -125,13 +141,58 @@ export const ListImagesQuery = ListingQuery;
 /** GET /tags/:tag/images: the same parameters, the path's tag added to `tags`. */
 export const PageQuery = ListingQuery;
 
-export const TagsQuery = z.object({ limit: limit(1000, 100) }).catchall(NotAParameter);
+export const TagsQuery = z
+  .object({
+    limit: limit(1000, 100),
+    prefix: z
+      .string({ error: 'must be given once' })
+      .transform((text) => text.trimStart().toLowerCase().replace(/\s+/g, ' '))
+      .refine((text) => [...text].length <= 64, 'must be at most 64 characters')
+      .refine((text) => !UNSAFE_TEXT.test(text), 'must not contain control characters')
+      .optional()
+      .meta({ description: 'Only tags whose name starts with it (autocomplete).' }),
+  })
+  .catchall(NotAParameter);
 
 export const TagPath = z.object({ tag: TagName });
 
+const EditNames = z.array(TagName).max(20, 'at most 20 tags').optional();
+
+/** POST /images/tags. */
+export const TagEditBody = z
+  .strictObject({
+    ids: z
+      .array(z.string().regex(/^[0-9a-fA-F-]{36}$/, 'must be an image id'))
+      .min(1, 'must name from 1 to 100 images')
+      .max(100, 'must name from 1 to 100 images')
+      .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))]),
+    add: EditNames.meta({ description: 'Tags to put on every image (as your tags).' }),
+    remove: EditNames.meta({
+      description: 'Tags to take off every image; a retag does not bring them back.',
+    }),
+  })
+  .refine((body) => (body.add?.length ?? 0) + (body.remove?.length ?? 0) > 0, {
+    message: 'add or remove must name at least one tag',
+    path: ['add'],
+  })
+  .meta({
+    description: `At most ${MAX_USER_TAGS} of your tags fit on one image.`,
+  });
+
+/** PATCH /tags/:tag. */
+export const RenameTagBody = z.strictObject({
+  name: TagName.meta({ description: 'The new name; an existing name merges the two.' }),
+});
+
 // ---- responses (documentation, and checked against real responses by the component tests)
 
-export const Tag = z.object({ name: z.string(), confidence: z.number().min(0).max(1) });
+export const Tag = z.object({
+  name: z.string(),
+  confidence: z.number().min(0).max(1),
+  source: z.enum(TAG_SOURCES).meta({
+    description: '`model`: found by the recognition model; `user`: put there by you (confidence 1).',
+  }),
+});
 
 export const Image = z.object({
   id: z.string(),
@@ -148,6 +209,9 @@ export const Image = z.object({
     description:
       'Short-lived URL of a WebP thumbnail (longest side 320 px, upright); present once tagged.',
   }),
+  width: z.number().int().optional().meta({ description: 'Upright width in pixels, once processed.' }),
+  height: z.number().int().optional().meta({ description: 'Upright height in pixels, once processed.' }),
+  text: z.string().optional().meta({ description: 'Words read in the image, when any.' }),
 });
 
 // The schema documents the domain's ImageView: the same fields, each at least as narrow (the
@@ -179,9 +243,13 @@ export const Session = z.object({
   expiresIn: z.number().int(),
 });
 
+export const TagCount = z.object({ name: z.string(), count: z.number().int().min(0) });
+
 export const TagCounts = z.object({
   items: z.array(z.object({ name: z.string(), count: z.number().int().min(1) })),
 });
+
+export const ImageList = z.object({ items: z.array(Image) });
 
 export const Message = z.object({ message: z.string() });
 export const Health = z.object({ status: z.literal('ok') });

@@ -24,7 +24,15 @@ export async function retagImage(
   await ctx.catalog.markPending(ownerId, id);
   await ctx.processing.enqueue(objectKey(ownerId, id));
   return toImageView(
-    { ...image, status: 'pending', tags: [], taggedAt: undefined, error: undefined },
+    {
+      ...image,
+      status: 'pending',
+      // The user's tags stay through a retag; the model's and what it read go.
+      tags: image.tags.filter((tag) => tag.source === 'user'),
+      taggedAt: undefined,
+      error: undefined,
+      text: undefined,
+    },
     ctx.blobs,
   );
 }

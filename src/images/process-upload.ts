@@ -113,7 +113,11 @@ export async function processUpload(
       minConfidence: ctx.tagging.minConfidence ?? tagger.defaultMinConfidence,
       max: ctx.tagging.max,
     });
-    await ctx.catalog.markTagged(ownerId, imageId, tags, ctx.now().toISOString());
+    await ctx.catalog.markTagged(ownerId, imageId, {
+      labels: tags,
+      taggedAt: ctx.now().toISOString(),
+      ...prepared.dimensions,
+    });
     ctx.log.info(
       {
         imageId,

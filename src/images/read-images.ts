@@ -1,6 +1,6 @@
 // GET /images, GET /images/:id, GET /tags/:tag/images and GET /tags: reads, always scoped to the
 // caller. Another user's image is indistinguishable from one that does not exist.
-import type { ListQuery, Page } from '../catalog/image-catalog.js';
+import type { ListQuery, Page, TagCountQuery } from '../catalog/image-catalog.js';
 import type { ImageRecord, ImageView, TagCount } from '../domain/image.js';
 import { ImageNotFound } from '../domain/errors.js';
 import type { ImagesContext } from './context.js';
@@ -54,6 +54,10 @@ export async function getImage(
   return toImageView(await requireImage(ctx, ownerId, id), ctx.blobs);
 }
 
-export function listTags(ctx: ImagesContext, ownerId: string, limit: number): Promise<TagCount[]> {
-  return ctx.catalog.countTags(ownerId, limit);
+export function listTags(
+  ctx: ImagesContext,
+  ownerId: string,
+  query: TagCountQuery,
+): Promise<TagCount[]> {
+  return ctx.catalog.countTags(ownerId, query);
 }

@@ -16,6 +16,8 @@ export interface UprightPixels {
   width: number;
   height: number;
   channels: 3 | 4;
+  /** The upload's own size, upright (before any scaling): what a person calls its dimensions. */
+  original: { width: number; height: number };
 }
 
 /** What a model reads: packed 8-bit RGB, row by row, transparency flattened on white. */
@@ -36,6 +38,12 @@ export function decodeUpright(
 ): Promise<UprightPixels> {
   return withSharpErrors(async () => {
     const image = await openWithSharp(bytes);
+    const meta = await image.metadata(); // the header only: no second decode
+    // EXIF orientations 5–8 turn the picture a quarter: its upright width is the stored height.
+    const turned = (meta.orientation ?? 1) >= 5;
+    const original = turned
+      ? { width: meta.height, height: meta.width }
+      : { width: meta.width, height: meta.height };
     const { data, info } = await image
       .rotate()
       .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
@@ -46,7 +54,7 @@ export function decodeUpright(
     if (channels !== 3 && channels !== 4) {
       throw new Error(`expected 3 or 4 channels, got ${channels}`);
     }
-    return { data, width, height, channels };
+    return { data, width, height, channels, original };
   });
 }
 

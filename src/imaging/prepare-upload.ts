@@ -9,6 +9,8 @@ export interface PreparedUpload {
   thumbnail: Buffer;
   /** For the tagger: upright, longest side at most TAGGING_MAX_SIDE, RGB. */
   pixels: DecodedImage;
+  /** Upright width and height of the upload itself. */
+  dimensions: { width: number; height: number };
 }
 
 /** Throws UnprocessableImageError when the bytes cannot be decoded. */
@@ -19,5 +21,5 @@ export async function prepareUpload(bytes: Uint8Array): Promise<PreparedUpload> 
     encodeThumbnail(decoded),
     pixelsForTagging(decoded),
   ]);
-  return { thumbnail, pixels };
+  return { thumbnail, pixels, dimensions: decoded.original };
 }

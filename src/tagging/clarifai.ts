@@ -5,7 +5,7 @@
 // scripts/clarifai-bundle.mjs replaces the package's entry with a build-time descriptor. The PAT
 // and its SSM parameter are clarifai-pat.ts's.
 import type * as Grpc from '@grpc/grpc-js';
-import type { Tag } from '../domain/image.js';
+import type { Label } from '../domain/image.js';
 import type { TaggerConfig } from '../config.js';
 import { TransientError, UnprocessableImageError } from '../domain/errors.js';
 import { assertPat, ClarifaiPat, type ClarifaiPatOptions } from './clarifai-pat.js';
@@ -96,7 +96,7 @@ interface ClarifaiPackage {
 }
 
 type Verdict =
-  | { kind: 'ok'; tags: Tag[] }
+  | { kind: 'ok'; tags: Label[] }
   | {
       kind: 'retry' | 'later' | 'image' | 'credentials' | 'error';
       reason: string;
@@ -172,7 +172,7 @@ export class ClarifaiTagger implements Tagger {
     this.#options = options;
   }
 
-  async tag(image: ImageToTag): Promise<Tag[]> {
+  async tag(image: ImageToTag): Promise<Label[]> {
     const pat = await this.#pat.value();
     const { attempts = 3, baseDelayMs = 250, maxDelayMs = 4000 } = this.#options.retry ?? {};
     const sleep = this.#options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));

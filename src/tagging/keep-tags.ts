@@ -1,6 +1,6 @@
 // One rule for every tagger, so the threshold and the count mean the same whichever model
 // produced the labels, and the catalog only ever sees clean, unique names.
-import type { Tag } from '../domain/image.js';
+import type { Label } from '../domain/image.js';
 import { normaliseTagName } from '../domain/tag-name.js';
 
 export interface KeepTagsOptions {
@@ -12,7 +12,7 @@ export interface KeepTagsOptions {
 
 const clamp01 = (n: number): number => (Number.isNaN(n) ? 0 : Math.min(1, Math.max(0, n)));
 
-export function keepTags(tags: Tag[], { minConfidence, max }: KeepTagsOptions): Tag[] {
+export function keepTags(tags: Label[], { minConfidence, max }: KeepTagsOptions): Label[] {
   const best = new Map<string, number>();
   for (const tag of tags) {
     const name = normaliseTagName(tag.name);

@@ -4,7 +4,7 @@
 // (local-model-pool.ts) runs one of these in each of its threads.
 import path from 'node:path';
 import type * as HumanModule from '@vladmandic/human';
-import type { Tag } from '../domain/image.js';
+import type { Label } from '../domain/image.js';
 import { TransientError } from '../domain/errors.js';
 import type { DecodedImage } from '../imaging/decode.js';
 import { defaultModelPath, loadEngine, unloadEngine, type Engine } from './local-model-engine.js';
@@ -45,7 +45,7 @@ async function detect(
   engine: Engine,
   image: DecodedImage,
   options: LocalModelTaggerOptions,
-): Promise<Tag[]> {
+): Promise<Label[]> {
   const { tf, human } = engine;
   const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
   try {
@@ -107,12 +107,12 @@ export class LocalModelTagger implements Tagger {
     this.#options = options;
   }
 
-  async tag(image: ImageToTag): Promise<Tag[]> {
+  async tag(image: ImageToTag): Promise<Label[]> {
     return this.tagPixels(image.pixels);
   }
 
   /** Tags decoded pixels alone (a tagging thread gets them that way, without the bytes). */
-  async tagPixels(decoded: DecodedImage): Promise<Tag[]> {
+  async tagPixels(decoded: DecodedImage): Promise<Label[]> {
     return serial(async () => detect(await ensureEngine(this.#options), decoded, this.#options));
   }
 

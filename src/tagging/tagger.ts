@@ -4,7 +4,7 @@
 // Adapters: local-model.ts (offline CenterNet, in process) and local-model-pool.ts (the same model
 // on worker threads), clarifai.ts (Clarifai's general model over gRPC).
 import type { ImageContentType } from '../domain/content-types.js';
-import type { Tag } from '../domain/image.js';
+import type { Label } from '../domain/image.js';
 import type { DecodedImage } from '../imaging/decode.js';
 
 /** One upload, as stored and as decoded: each tagger takes the form it reads. */
@@ -25,6 +25,6 @@ export interface Tagger {
    * or service is unavailable (worth a retry), UnprocessableImageError when the service cannot
    * read an image that decoded here (never worth one).
    */
-  tag(image: ImageToTag): Promise<Tag[]>;
+  tag(image: ImageToTag): Promise<Label[]>;
   close?(): Promise<void>;
 }

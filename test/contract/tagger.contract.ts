@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageContentType } from '../../src/domain/content-types.js';
 import { UnprocessableImageError } from '../../src/domain/errors.js';
-import type { Tag } from '../../src/domain/image.js';
+import type { Label } from '../../src/domain/image.js';
 import { decodeForModel } from '../../src/imaging/decode.js';
 import { sniffImageType } from '../../src/imaging/sniff-image-type.js';
 import { keepTags } from '../../src/tagging/keep-tags.js';
@@ -37,7 +37,7 @@ export async function tagBytes(
   tagger: Tagger,
   bytes: Buffer,
   contentType?: ImageContentType,
-): Promise<Tag[]> {
+): Promise<Label[]> {
   return tagger.tag(await imageToTag(bytes, contentType));
 }
 

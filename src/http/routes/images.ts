@@ -33,9 +33,9 @@ export async function sendImagePage(
 
 /** The catalog's query from a parsed listing query string, with `tags` and `tag` as one AND. */
 export function listQueryOf(query: ListingQuery, moreTags: string[] = []): ListQuery {
-  const { anyTags, notTags, status, untagged, order, limit, cursor } = query;
+  const { anyTags, notTags, status, untagged, q, order, limit, cursor } = query;
   const tags = [...new Set([...moreTags, ...query.tags, ...query.tag])];
-  return { tags, anyTags, notTags, status, untagged, order, limit, cursor };
+  return { tags, anyTags, notTags, status, untagged, q, order, limit, cursor };
 }
 
 export function imageRoutes(

@@ -2,12 +2,13 @@
 import { Router, type RequestHandler } from 'express';
 import type { ImagesContext } from '../../images/context.js';
 import { listTags } from '../../images/read-images.js';
+import { removeTagEverywhere, renameTagEverywhere } from '../../images/edit-tags.js';
 import { callerId } from '../authenticate.js';
 import type { ListingCache } from '../listing-cache.js';
 import { methodNotAllowed } from '../problem.js';
-import { sendJsonText } from '../send-json.js';
-import { PageQuery, TagPath, TagsQuery } from '../schemas.js';
-import { parsePath, queryParser } from '../validate.js';
+import { sendJson, sendJsonText } from '../send-json.js';
+import { PageQuery, RenameTagBody, TagPath, TagsQuery } from '../schemas.js';
+import { parseBody, parsePath, queryParser } from '../validate.js';
 import { listQueryOf, sendImagePage } from './images.js';
 
 export function tagRoutes(
@@ -22,12 +23,26 @@ export function tagRoutes(
   router
     .route('/tags')
     .get(authenticate, async (req, res) => {
-      const { limit } = tagsQuery(req);
+      const { limit, prefix } = tagsQuery(req);
       const owner = callerId(req);
-      const counts = async () => ({ items: await listTags(ctx, owner, limit) });
-      sendJsonText(res, await listings.listing(owner, ['tags', limit], counts));
+      const counts = async () => ({ items: await listTags(ctx, owner, { limit, prefix }) });
+      sendJsonText(res, await listings.listing(owner, ['tags', limit, prefix ?? ''], counts));
     })
     .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/tags/:tag')
+    .patch(authenticate, async (req, res) => {
+      const { tag } = parsePath(TagPath, req.params);
+      const { name } = parseBody(RenameTagBody, req.body);
+      sendJson(res, await renameTagEverywhere(ctx, callerId(req), tag, name));
+    })
+    .delete(authenticate, async (req, res) => {
+      const { tag } = parsePath(TagPath, req.params);
+      await removeTagEverywhere(ctx, callerId(req), tag);
+      res.status(204).end();
+    })
+    .all(methodNotAllowed(['PATCH', 'DELETE']));
 
   router
     .route('/tags/:tag/images')
