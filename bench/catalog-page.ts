@@ -64,7 +64,11 @@ function images(owner: string): ImageRecord[] {
       contentType: 'image/jpeg',
       size: 100_000 + i,
       status: tagged ? 'tagged' : 'pending',
-      tags: [...names].map((name) => ({ name, confidence: 0.5 + rng() / 2 })),
+      tags: [...names].map((name) => ({
+        name,
+        confidence: 0.5 + rng() / 2,
+        source: 'model' as const,
+      })),
       createdAt: new Date(ms).toISOString(),
       ...(tagged ? { taggedAt: new Date(ms + 5000).toISOString() } : {}),
     };

@@ -15,7 +15,7 @@
 //   status=failed     list(owner, status 'failed')                1 image in 50
 //   untagged=true     list(owner, untagged)                       1 tagged image in 20
 //   oldest page       list(owner, [], order 'oldest')
-//   tag counts        countTags(owner, 100)
+//   tag counts        countTags(owner, { limit: 100 })
 //   listing page      list(owner, [], 20)
 //   deep page         list(owner, [], 20) from the cursor after 10 pages (fewer if owners are small)
 // Warm-up: WARMUP rounds of every query on every size before any sample is kept; the files were
@@ -134,7 +134,7 @@ function runner(s: Subject): Record<Query, (owner: string) => Promise<number>> {
     'status=failed': (o) => list(o, [], undefined, { status: 'failed' }),
     'untagged=true': (o) => list(o, [], undefined, { untagged: true }),
     'oldest page': (o) => list(o, [], undefined, { order: 'oldest' }),
-    'tag counts': async (o) => (await s.catalog.countTags(o, 100)).length,
+    'tag counts': async (o) => (await s.catalog.countTags(o, { limit: 100 })).length,
     'listing page': (o) => list(o, []),
     'deep page': async (o) => {
       const items = await list(o, [], s.deepCursors.get(o));

@@ -44,7 +44,7 @@ export async function seedImages(
         confidence: 0.8 - k / 10,
       }));
       const tags = [{ name: 'person', confidence: 0.97 }, ...others];
-      await catalog.markTagged(owner, id, tags, createdAt);
+      await catalog.markTagged(owner, id, { labels: tags, taggedAt: createdAt });
     }
     return id;
   } finally {

@@ -91,7 +91,11 @@ function decodeVisibleTags(tags: string, userTags: string): Tag[] {
   }
   // User tags (confidence 1) sort first, by name; the model's follow in their stored order, and a
   // model tag of confidence 1 sorts among the user's, so merge by the port's order.
-  const user: Tag[] = decodeNames(userTags).map((name) => ({ name, confidence: 1, source: 'user' }));
+  const user: Tag[] = decodeNames(userTags).map((name) => ({
+    name,
+    confidence: 1,
+    source: 'user',
+  }));
   const model: Tag[] = decodeLabels(tags).map((l) => ({ ...l, source: 'model' }));
   return [...user, ...model].sort((a, b) => b.confidence - a.confidence || compare(a.name, b.name));
 }

@@ -6,13 +6,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database.js';
 import { ImageAlreadyExists } from '../domain/errors.js';
 import type { TagEdit } from '../domain/tag-edits.js';
-import type {
-  ImageCatalog,
-  ListQuery,
-  Page,
-  Processed,
-  TagCountQuery,
-} from './image-catalog.js';
+import type { ImageCatalog, ListQuery, Page, Processed, TagCountQuery } from './image-catalog.js';
 import { compare, nextCursor, normaliseListQuery, type NormalQuery } from './list-query.js';
 import { COLUMNS, listSql, OWNER, shapeKey, type ListShape } from './sqlite-list.js';
 import { encodeTags, tagNeedle, toRecord, type ImageRow } from './sqlite-rows.js';
@@ -56,9 +50,10 @@ function prepare(db: Db) {
   return {
     tagCount: db.prepare<{ owner: string; name: string }, number>(s.tagCount).pluck(true),
     countTags: db.prepare<{ owner: string; limit: number }, TagCount>(s.countTags),
-    countTagsFrom: db.prepare<{ owner: string; limit: number; prefix: string; upTo: string }, TagCount>(
-      s.countTagsFrom,
-    ),
+    countTagsFrom: db.prepare<
+      { owner: string; limit: number; prefix: string; upTo: string },
+      TagCount
+    >(s.countTagsFrom),
     getImage: rows<Key>(s.getImage),
     changeVersion: db.prepare<{ owner: string }, number>(s.changeVersion).pluck(true),
     addOwner: db.prepare<{ owner: string }>(s.addOwner),

@@ -59,7 +59,9 @@ export class TagNotFound extends DomainError {
 export class TagLimitReached extends DomainError {
   override readonly name = 'TagLimitReached';
   constructor(id: string, max: number) {
-    super(`Image ${id} already has ${max} of your tags, the most one image can carry. Remove one first.`);
+    super(
+      `Image ${id} already has ${max} of your tags, the most one image can carry. Remove one first.`,
+    );
   }
 }
 

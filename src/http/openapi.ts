@@ -161,7 +161,8 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number }) {
         get: {
           operationId: 'listTags',
           tags: ['tags'],
-          summary: 'Your tags (the model\'s and yours) with how many images carry each, most used first',
+          summary:
+            "Your tags (the model's and yours) with how many images carry each, most used first",
           ...secured,
           parameters: queryParameters(S.TagsQuery),
           responses: {

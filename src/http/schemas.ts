@@ -190,7 +190,8 @@ export const Tag = z.object({
   name: z.string(),
   confidence: z.number().min(0).max(1),
   source: z.enum(TAG_SOURCES).meta({
-    description: '`model`: found by the recognition model; `user`: put there by you (confidence 1).',
+    description:
+      '`model`: found by the recognition model; `user`: put there by you (confidence 1).',
   }),
 });
 
@@ -209,8 +210,16 @@ export const Image = z.object({
     description:
       'Short-lived URL of a WebP thumbnail (longest side 320 px, upright); present once tagged.',
   }),
-  width: z.number().int().optional().meta({ description: 'Upright width in pixels, once processed.' }),
-  height: z.number().int().optional().meta({ description: 'Upright height in pixels, once processed.' }),
+  width: z
+    .number()
+    .int()
+    .optional()
+    .meta({ description: 'Upright width in pixels, once processed.' }),
+  height: z
+    .number()
+    .int()
+    .optional()
+    .meta({ description: 'Upright height in pixels, once processed.' }),
   text: z.string().optional().meta({ description: 'Words read in the image, when any.' }),
 });
 

@@ -60,7 +60,7 @@ describe.each(['sqlite', 'opensearch'] as const)(
           contentType: 'image/jpeg',
           size: 100,
           status,
-          tags: names.map((name) => ({ name, confidence: 0.9 })),
+          tags: names.map((name) => ({ name, confidence: 0.9, source: 'model' as const })),
           createdAt,
           ...(status === 'failed' ? { error: 'This is not an image.' } : {}),
           ...(status === 'tagged' ? { taggedAt: createdAt } : {}),

@@ -32,7 +32,7 @@ function catalogImages(): ImageRecord[] {
       contentType: 'image/jpeg',
       size: 100 + k,
       status,
-      tags: names.map((name, i) => ({ name, confidence: 0.9 - i * 0.1 })),
+      tags: names.map((name, i) => ({ name, confidence: 0.9 - i * 0.1, source: 'model' as const })),
       createdAt: at(Math.floor(k / 3)), // three images a second
       ...(status === 'tagged' ? { taggedAt: at(100 + k) } : {}),
       ...(status === 'failed' ? { error: 'This is not an image.' } : {}),
@@ -164,7 +164,7 @@ export function imageCatalogSearchContract(name: string, setup: Setup) {
           contentType: 'image/jpeg',
           size: 1,
           status: 'tagged' as const,
-          tags: tags.map((name) => ({ name, confidence: 0.5 })),
+          tags: tags.map((name) => ({ name, confidence: 0.5, source: 'model' as const })),
           createdAt: at(k),
         }));
         for (const image of images) await harness.catalog.insert(image);

@@ -33,7 +33,7 @@ const tagged = (ownerId: string, seconds: number, names: string[]) =>
   image(ownerId, seconds, {
     status: 'tagged',
     taggedAt: at(seconds + 1),
-    tags: names.map((name, i) => ({ name, confidence: 0.9 - i * 0.1 })),
+    tags: names.map((name, i) => ({ name, confidence: 0.9 - i * 0.1, source: 'model' as const })),
   });
 
 const ids = (images: { id: string }[]) => images.map((i) => i.id);
@@ -76,8 +76,8 @@ export function imageCatalogContract(name: string, setup: () => Promise<CatalogH
     it('when an image is inserted, then get returns every field', () =>
       withCatalog(async (catalog) => {
         const tags: Tag[] = [
-          { name: 'dog', confidence: 0.97 },
-          { name: 'traffic light', confidence: 0.5 },
+          { name: 'dog', confidence: 0.97, source: 'model' },
+          { name: 'traffic light', confidence: 0.5, source: 'model' },
         ];
         const img = image('alice', 1, { status: 'tagged', tags, taggedAt: at(2) });
         const failed = image('alice', 3, { status: 'failed', error: 'This is not an image.' });
@@ -95,7 +95,7 @@ export function imageCatalogContract(name: string, setup: () => Promise<CatalogH
         const bobs = await catalog.list('bob', { tags: [], limit: 10 });
         expect(bobs.items.map((i) => i.ownerId)).toEqual(['bob']);
         expect((await catalog.list('bob', { tags: ['dog'], limit: 10 })).items).toEqual([]);
-        expect(await catalog.countTags('bob', 10)).toEqual([{ name: 'car', count: 1 }]);
+        expect(await catalog.countTags('bob', { limit: 10 })).toEqual([{ name: 'car', count: 1 }]);
       }));
 
     it('when another owner writes to the image, then nothing changes', () =>
@@ -105,14 +105,19 @@ export function imageCatalogContract(name: string, setup: () => Promise<CatalogH
         // that it changes nothing is not.
         const ignore = () => undefined;
         await catalog
-          .markTagged('bob', mine!.id, [{ name: 'cat', confidence: 1 }], at(5))
+          .markTagged('bob', mine!.id, {
+            labels: [{ name: 'cat', confidence: 1 }],
+            taggedAt: at(5),
+          })
           .catch(ignore);
         await catalog.markFailed('bob', mine!.id, 'nope').catch(ignore);
         await catalog.markPending('bob', mine!.id).catch(ignore);
         expect(await catalog.remove('bob', mine!.id)).toBe(false);
         expect(await catalog.get('alice', mine!.id)).toEqual(mine);
-        expect(await catalog.countTags('bob', 10)).toEqual([]);
-        expect(await catalog.countTags('alice', 10)).toEqual([{ name: 'dog', count: 1 }]);
+        expect(await catalog.countTags('bob', { limit: 10 })).toEqual([]);
+        expect(await catalog.countTags('alice', { limit: 10 })).toEqual([
+          { name: 'dog', count: 1 },
+        ]);
       }));
 
     it('when listing without tags, then every status is included, newest first', () =>
@@ -215,26 +220,35 @@ export function imageCatalogContract(name: string, setup: () => Promise<CatalogH
           { name: 'dog', confidence: 0.8 },
           { name: 'bed', confidence: 0.6 },
         ];
-        await catalog.markTagged('alice', img!.id, tags, at(5));
-        await catalog.markTagged('alice', img!.id, tags, at(6));
+        await catalog.markTagged('alice', img!.id, { labels: tags, taggedAt: at(5) });
+        await catalog.markTagged('alice', img!.id, { labels: tags, taggedAt: at(6) });
         const got = await catalog.get('alice', img!.id);
         expect(got).toMatchObject({ status: 'tagged', taggedAt: at(6) });
         expect(got?.error).toBeUndefined();
-        expect(got?.tags).toEqual([tags[1], tags[2], tags[0]]);
-        expect(await catalog.countTags('alice', 10)).toEqual([
+        const model = (tag: (typeof tags)[number]) => ({ ...tag, source: 'model' });
+        expect(got?.tags).toEqual([model(tags[1]!), model(tags[2]!), model(tags[0]!)]);
+        expect(await catalog.countTags('alice', { limit: 10 })).toEqual([
           { name: 'bed', count: 1 },
           { name: 'cat', count: 1 },
           { name: 'dog', count: 1 },
         ]);
-        await catalog.markTagged('alice', img!.id, [{ name: 'cat', confidence: 0.9 }], at(7));
-        expect(await catalog.countTags('alice', 10)).toEqual([{ name: 'cat', count: 1 }]);
+        await catalog.markTagged('alice', img!.id, {
+          labels: [{ name: 'cat', confidence: 0.9 }],
+          taggedAt: at(7),
+        });
+        expect(await catalog.countTags('alice', { limit: 10 })).toEqual([
+          { name: 'cat', count: 1 },
+        ]);
       }));
 
     it('when a failed image is tagged, then its error is cleared', () =>
       withCatalog(async (catalog) => {
         const [img] = await insertAll(catalog, [image('alice', 1)]);
         await catalog.markFailed('alice', img!.id, 'The tagger is unavailable.');
-        await catalog.markTagged('alice', img!.id, [{ name: 'dog', confidence: 0.9 }], at(5));
+        await catalog.markTagged('alice', img!.id, {
+          labels: [{ name: 'dog', confidence: 0.9 }],
+          taggedAt: at(5),
+        });
         const got = await catalog.get('alice', img!.id);
         expect(got).toMatchObject({ status: 'tagged', tags: [{ name: 'dog', confidence: 0.9 }] });
         expect(got?.error).toBeUndefined();
@@ -253,7 +267,9 @@ export function imageCatalogContract(name: string, setup: () => Promise<CatalogH
         const failed = await catalog.get('alice', b!.id);
         expect(failed).toMatchObject({ status: 'failed', tags: [], error: 'Unreadable.' });
         expect(failed?.taggedAt).toBeUndefined();
-        expect(await catalog.countTags('alice', 10)).toEqual([{ name: 'dog', count: 1 }]);
+        expect(await catalog.countTags('alice', { limit: 10 })).toEqual([
+          { name: 'dog', count: 1 },
+        ]);
         expect(ids((await catalog.list('alice', { tags: ['dog'], limit: 10 })).items)).toEqual([
           c!.id,
         ]);
@@ -267,7 +283,7 @@ export function imageCatalogContract(name: string, setup: () => Promise<CatalogH
           tagged('alice', 3, ['person', 'cat', 'apple']),
           image('alice', 4),
         ]);
-        expect(await catalog.countTags('alice', 10)).toEqual([
+        expect(await catalog.countTags('alice', { limit: 10 })).toEqual([
           { name: 'person', count: 3 },
           { name: 'cat', count: 2 },
           { name: 'apple', count: 1 },
@@ -275,12 +291,12 @@ export function imageCatalogContract(name: string, setup: () => Promise<CatalogH
           { name: 'car', count: 1 },
           { name: 'dog', count: 1 },
         ]);
-        expect(await catalog.countTags('alice', 3)).toEqual([
+        expect(await catalog.countTags('alice', { limit: 3 })).toEqual([
           { name: 'person', count: 3 },
           { name: 'cat', count: 2 },
           { name: 'apple', count: 1 },
         ]);
-        expect(await catalog.countTags('nobody', 10)).toEqual([]);
+        expect(await catalog.countTags('nobody', { limit: 10 })).toEqual([]);
       }));
 
     it('when an image is removed, then it is gone and counts drop; removing again is false', () =>
@@ -291,7 +307,9 @@ export function imageCatalogContract(name: string, setup: () => Promise<CatalogH
         ]);
         expect(await catalog.remove('alice', a!.id)).toBe(true);
         expect(await catalog.get('alice', a!.id)).toBeUndefined();
-        expect(await catalog.countTags('alice', 10)).toEqual([{ name: 'dog', count: 1 }]);
+        expect(await catalog.countTags('alice', { limit: 10 })).toEqual([
+          { name: 'dog', count: 1 },
+        ]);
         expect((await catalog.list('alice', { tags: ['cat'], limit: 10 })).items).toEqual([]);
         expect(await catalog.remove('alice', a!.id)).toBe(false);
       }));

@@ -36,6 +36,7 @@ async function seeded(): Promise<Db> {
           (name) => ({
             name,
             confidence: 0.5,
+            source: 'model' as const,
           }),
         ),
         createdAt: new Date(1.7e12 + i * 1000).toISOString(),
@@ -110,6 +111,7 @@ describe('SqliteImageCatalog query plans', () => {
           if (driver === 'any' && others === 0) continue; // an OR has at least one arm
           const probesAny = driver !== 'any' && driver !== 'untagged';
           shapes.push({
+            status: false,
             driver,
             others: driver === 'tag' || driver === 'any' ? others : 0,
             any: probesAny ? any : 0,
@@ -239,21 +241,25 @@ describe('SqliteImageCatalog change version', () => {
       seen.add(now);
       // Reads and another owner's writes do not change it.
       await catalog.list('alice', { tags: [], limit: 5 });
-      await catalog.countTags('alice', 5);
+      await catalog.countTags('alice', { limit: 5 });
       expect(await version('alice')).toBe(now);
     };
     const dog = [{ name: 'dog', confidence: 0.9 }];
     await changed(() => catalog.insert(image('a1')));
     await changed(() => catalog.insert(image('a2')));
-    await changed(() => catalog.markTagged('alice', 'a1', dog, '2025-01-02T00:00:00.000Z'));
+    await changed(() =>
+      catalog.markTagged('alice', 'a1', { labels: dog, taggedAt: '2025-01-02T00:00:00.000Z' }),
+    );
     await changed(() => catalog.markFailed('alice', 'a2', 'This is not an image.'));
     await changed(() => catalog.markPending('alice', 'a1'));
-    await changed(() => catalog.markTagged('alice', 'a1', dog, '2025-01-03T00:00:00.000Z'));
+    await changed(() =>
+      catalog.markTagged('alice', 'a1', { labels: dog, taggedAt: '2025-01-03T00:00:00.000Z' }),
+    );
     await changed(() => catalog.remove('alice', 'a2'));
     await changed(() => catalog.remove('alice', 'a1'));
     const alice = await version('alice');
     await catalog.insert(image('b1', 'bob'));
-    await catalog.markTagged('bob', 'b1', dog, '2025-01-02T00:00:00.000Z');
+    await catalog.markTagged('bob', 'b1', { labels: dog, taggedAt: '2025-01-02T00:00:00.000Z' });
     expect(await version('alice')).toBe(alice);
   }
 
@@ -317,7 +323,7 @@ describe('SQLite schema migrations', () => {
         contentType: 'image/jpeg',
         size: 1,
         status: 'tagged',
-        tags: [{ name: 'dog', confidence: 0.9 }],
+        tags: [{ name: 'dog', confidence: 0.9, source: 'model' }],
         createdAt: '2025-01-01T00:00:00.000Z',
       });
       first.close();
@@ -326,7 +332,7 @@ describe('SQLite schema migrations', () => {
       expect(second.pragma('user_version', { simple: true })).toBe(migrations.length);
       const catalog = new SqliteImageCatalog(second);
       expect(await catalog.get('alice', 'image-1')).toMatchObject({ status: 'tagged' });
-      expect(await catalog.countTags('alice', 10)).toEqual([{ name: 'dog', count: 1 }]);
+      expect(await catalog.countTags('alice', { limit: 10 })).toEqual([{ name: 'dog', count: 1 }]);
       second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -389,8 +395,8 @@ describe('SQLite schema migrations', () => {
         size: 1,
         status: 'tagged',
         tags: [
-          { name: 'traffic light', confidence: 0.8000000000000002 },
-          { name: 'dog', confidence: 0.5 },
+          { name: 'traffic light', confidence: 0.8000000000000002, source: 'model' },
+          { name: 'dog', confidence: 0.5, source: 'model' },
         ],
         createdAt: t(1),
         taggedAt: t(2),
@@ -407,17 +413,20 @@ describe('SQLite schema migrations', () => {
       expect(await ids('alice', ['dog'])).toEqual(['a2', 'a1']);
       expect(await ids('alice', ['dog', 'traffic light'])).toEqual(['a1']);
       expect(await ids('bob', ['cat'])).toEqual(['b1']);
-      expect(await catalog.countTags('alice', 10)).toEqual([
+      expect(await catalog.countTags('alice', { limit: 10 })).toEqual([
         { name: 'dog', count: 2 },
         { name: 'traffic light', count: 1 },
       ]);
       // The migrated rows keep working: a retag and a removal still keep the counts exact, and
       // each changes the owner's version.
       const migrated = await catalog.changeVersion('alice');
-      await catalog.markTagged('alice', 'a2', [{ name: 'cat', confidence: 0.6 }], t(8));
+      await catalog.markTagged('alice', 'a2', {
+        labels: [{ name: 'cat', confidence: 0.6 }],
+        taggedAt: t(8),
+      });
       expect(await catalog.changeVersion('alice')).not.toBe(migrated);
       await catalog.remove('alice', 'a1');
-      expect(await catalog.countTags('alice', 10)).toEqual([{ name: 'cat', count: 1 }]);
+      expect(await catalog.countTags('alice', { limit: 10 })).toEqual([{ name: 'cat', count: 1 }]);
       expect(db.prepare('SELECT count(*) FROM jobs').pluck().get()).toBe(1);
       db.close();
     } finally {
@@ -434,28 +443,23 @@ describe('SQLite schema v5', () => {
       const v4 = new Database(file);
       migrate(v4, 4);
       v4.close();
-      // Rows written while the file was v4 (the v4 statements are the catalog's own).
+      // Rows written while the file was v4, with v4's columns.
       const before = new Database(file);
-      const catalogV4 = new SqliteImageCatalog(before);
       const t = (s: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
-      const base = { ownerId: 'alice', filename: 'a.jpg', contentType: 'image/jpeg', size: 1 };
-      await catalogV4.insert({
-        ...base,
-        id: 'f1',
-        status: 'failed',
-        error: 'No.',
-        tags: [],
-        createdAt: t(1),
-      });
-      await catalogV4.insert({ ...base, id: 'u1', status: 'tagged', tags: [], createdAt: t(2) });
-      await catalogV4.insert({ ...base, id: 'p1', status: 'pending', tags: [], createdAt: t(3) });
-      const dog = [{ name: 'dog', confidence: 0.9 }];
-      await catalogV4.insert({ ...base, id: 'd1', status: 'tagged', tags: dog, createdAt: t(4) });
+      before.prepare(`INSERT INTO owners (id) VALUES ('alice')`).run();
+      const insert = before.prepare(
+        `INSERT INTO images (owner, created_at, id, filename, content_type, size, status, error,
+          tags) VALUES (1, ?, ?, 'a.jpg', 'image/jpeg', 1, ?, ?, ?)`,
+      );
+      insert.run(t(1), 'f1', 'failed', 'No.', '[]');
+      insert.run(t(2), 'u1', 'tagged', null, '[]');
+      insert.run(t(3), 'p1', 'pending', null, '[]');
+      insert.run(t(4), 'd1', 'tagged', null, '[["dog",0.9]]');
       expect(before.pragma('user_version', { simple: true })).toBe(4);
       before.close();
 
       const db = openDatabase(file);
-      expect(db.pragma('user_version', { simple: true })).toBe(5);
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
       const catalog = new SqliteImageCatalog(db);
       const ids = async (query: Partial<ListQuery>) =>
         (await catalog.list('alice', { tags: [], limit: 10, ...query })).items.map((i) => i.id);

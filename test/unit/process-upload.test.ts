@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ImageRecord, Tag } from '../../src/domain/image.js';
+import type { ImageRecord, Label } from '../../src/domain/image.js';
 import { SqliteImageCatalog } from '../../src/catalog/sqlite.js';
 import { openDatabase } from '../../src/db/database.js';
 import { TransientError } from '../../src/domain/errors.js';
@@ -25,7 +25,7 @@ import { fixture } from '../support/local-app.js';
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-async function setup(answer: () => Promise<Tag[]>) {
+async function setup(answer: () => Promise<Label[]>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'pixtag-process-'));
   dirs.push(dataDir);
   let clock = Date.parse('2030-01-01T00:00:00Z');
@@ -87,8 +87,8 @@ describe('processUpload', () => {
       tags: 2,
     });
     expect((await t.get()).tags).toEqual([
-      { name: 'person', confidence: 0.9 },
-      { name: 'dog', confidence: 0.6 },
+      { name: 'person', confidence: 0.9, source: 'model' },
+      { name: 'dog', confidence: 0.6, source: 'model' },
     ]);
   });
 
