@@ -11,7 +11,6 @@ import {
   MAX_USER_TAGS,
   renameTag,
   withModelTags,
-  withoutModelTags,
   type TagEdit,
   type TagState,
 } from '../domain/tag-edits.js';

@@ -9,9 +9,10 @@ export function normaliseTagName(name: string): string {
 
 // C0 and C1 controls, and every bidirectional control (embeddings, overrides, isolates and the
 // marks): they let a name display as something other than what it is ("gpj.exe" shown reversed).
-// eslint-disable-next-line no-control-regex -- control characters are exactly what it finds
+/* eslint-disable no-control-regex -- control characters are exactly what it finds */
 export const UNSAFE_TEXT =
   /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+/* eslint-enable no-control-regex */
 
 /** Why a normalised name is not a tag name, or undefined when it is one. */
 export function tagNameProblem(normalised: string): string | undefined {

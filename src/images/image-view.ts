@@ -16,6 +16,9 @@ export async function toImageView(image: ImageRecord, blobs: BlobStore): Promise
   };
   if (image.taggedAt) view.taggedAt = image.taggedAt;
   if (image.error) view.error = image.error;
+  if (image.width !== undefined) view.width = image.width;
+  if (image.height !== undefined) view.height = image.height;
+  if (image.text) view.text = image.text;
   view.url = await blobs.createDownloadUrl(objectKey(image.ownerId, image.id));
   // processUpload stores the thumbnail before it marks the image tagged.
   if (image.status === 'tagged') {

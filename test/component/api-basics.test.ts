@@ -79,10 +79,13 @@ describe('the API around the routes', () => {
         '/images',
         '/images/{id}',
         '/images/{id}/retag',
+        '/images/{id}/tags/{tag}',
+        '/images/tags',
         '/openapi.json',
         '/signin',
         '/signup',
         '/tags',
+        '/tags/{tag}',
         '/tags/{tag}/images',
       ].sort(),
     );

@@ -169,7 +169,10 @@ describe.each(['sqlite', 'opensearch'] as const)(
       const cases: [string, string[]][] = [
         ['/images?colour=red', ['colour']],
         ['/images?colour=red&size=2', ['colour', 'size']],
-        ['/images?q=cat', ['q']],
+        ['/images?q=cat&q=dog', ['q']],
+        [`/images?q=${'a '.repeat(11)}`, ['q']],
+        [`/images?q=${'x'.repeat(201)}`, ['q']],
+        ['/images?q=%E2%80%AEgpj', ['q']],
         ['/images?status=done', ['status']],
         ['/images?status=failed&status=pending', ['status']],
         ['/images?untagged=false', ['untagged']],
@@ -177,7 +180,8 @@ describe.each(['sqlite', 'opensearch'] as const)(
         ['/images?order=sideways', ['order']],
         ['/images?anyTags=,,', ['anyTags']],
         [`/images?notTags=${'x'.repeat(101)}`, ['notTags']],
-        ['/tags?prefix=ca', ['prefix']],
+        ['/tags?prefix=ca&prefix=do', ['prefix']],
+        [`/tags?prefix=${'x'.repeat(65)}`, ['prefix']],
         ['/tags?limit=5&cursor=x', ['cursor']],
         ['/tags/person/images?colour=red', ['colour']],
         ['/tags/person/images?status=nope', ['status']],
@@ -235,6 +239,7 @@ describe.each(['sqlite', 'opensearch'] as const)(
           'notTags',
           'status',
           'untagged',
+          'q',
           'order',
           'limit',
           'cursor',
@@ -242,7 +247,8 @@ describe.each(['sqlite', 'opensearch'] as const)(
           expect(named).toHaveProperty(name);
         }
         expect(named.untagged).toMatch(/empty/);
-        expect(named.status).toMatch(/empty/);
+        expect(named.status).toMatch(/pending or failed image/);
+        expect(named.q).toMatch(/prefix|start/);
       }
     });
   },

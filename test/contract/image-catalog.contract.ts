@@ -6,6 +6,7 @@ import type { ImageRecord, Tag } from '../../src/domain/image.js';
 import { InvalidCursor } from '../../src/domain/errors.js';
 import { toHttpError } from '../../src/http/problem.js';
 import { imageCatalogSearchContract } from './image-catalog-search.contract.js';
+import { imageCatalogTagsContract } from './image-catalog-tags.contract.js';
 
 export interface CatalogHarness {
   catalog: ImageCatalog;
@@ -44,6 +45,7 @@ const newestFirst = (images: ImageRecord[]) =>
 
 export function imageCatalogContract(name: string, setup: () => Promise<CatalogHarness>) {
   imageCatalogSearchContract(name, setup);
+  imageCatalogTagsContract(name, setup);
 
   async function withCatalog(test: (catalog: ImageCatalog) => Promise<void>): Promise<void> {
     const harness = await setup();
