@@ -46,8 +46,8 @@ export function uuid(rng: Rng): string {
 }
 
 /** Draws a label with probability ∝ 1/rank (Zipf, s = 1): "person" ~20%, "toothbrush" ~0.25%. */
-export function zipf(rng: Rng): () => string {
-  const weights = COCO_LABELS.map((_, rank) => 1 / (rank + 1));
+export function zipf(rng: Rng, labels: readonly string[] = COCO_LABELS): () => string {
+  const weights = labels.map((_, rank) => 1 / (rank + 1));
   const total = weights.reduce((a, b) => a + b, 0);
   let sum = 0;
   const cumulative = weights.map((w) => (sum += w / total));
@@ -60,7 +60,7 @@ export function zipf(rng: Rng): () => string {
       if (cumulative[mid]! < x) lo = mid + 1;
       else hi = mid;
     }
-    return COCO_LABELS[lo]!;
+    return labels[lo]!;
   };
 }
 
@@ -83,6 +83,9 @@ export interface SeedPlan {
 
 const BATCH = 50_000;
 const UNTAGGED_ONE_IN = 20;
+/** About 5% of images carry a tag a person added: one of these, Zipf-skewed too. */
+const USER_TAGGED_ONE_IN = 20;
+export const USER_LABELS = ['holiday', 'family', 'work', 'favourite', 'garden', 'receipts'];
 const START = Date.parse('2024-01-01T00:00:00.000Z');
 
 /**
@@ -111,6 +114,7 @@ export function seedCatalog(file: string, plan: SeedPlan): void {
     for (const owner of plan.owners) addOwner.run({ owner });
     const insertImage = db.prepare(CATALOG_SQL.insertImage);
     const label = zipf(plan.rng);
+    const userLabel = zipf(plan.rng, USER_LABELS);
     const batch = db.transaction((from: number, to: number) => {
       for (let i = from; i < to; i += 1) {
         const ms = START + i * 1000;
@@ -138,6 +142,13 @@ export function seedCatalog(file: string, plan: SeedPlan): void {
           taggedAt: tagged ? new Date(ms + 5000).toISOString() : null,
           error: status === 'failed' ? 'This is not an image.' : null,
           tags: encodeTags(tags),
+          userTags:
+            Math.floor(plan.rng() * USER_TAGGED_ONE_IN) === 0
+              ? encodeTags([{ name: userLabel(), confidence: 1 }].filter((t) => !names.has(t.name)))
+              : '[]',
+          width: tagged ? 4032 : null,
+          height: tagged ? 3024 : null,
+          text: null,
         });
       }
     });
