@@ -20,15 +20,19 @@ export const Credentials = z.strictObject({
     .max(PASSWORD_RULE.max, PASSWORD_RULE.lengthMessage),
 });
 
-// Filenames are display names only (keys never derive from them), but control characters and
-// path separators have no business in one.
+// Filenames are display names only (keys never derive from them), but control and
+// bidirectional-override characters (the tag names' rule, domain/tag-name.ts) and path
+// separators have no business in one.
 const Filename = z
   .string()
   .trim()
   .min(1, 'must not be empty')
   .max(255, 'must be at most 255 characters')
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what we refuse
-  .regex(/^[^\u0000-\u001f\u007f/\\]+$/, 'must not contain control characters, / or \\');
+  .refine(
+    (name) => !UNSAFE_TEXT.test(name),
+    'must not contain control or bidirectional-override characters',
+  )
+  .regex(/^[^/\\]+$/, 'must not contain / or \\');
 
 export function createImageBody(maxUploadBytes: number) {
   return z.strictObject({

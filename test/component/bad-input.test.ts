@@ -54,6 +54,13 @@ describe('bad input never causes a 5xx', () => {
     [
       'POST',
       '/images',
+      'a filename with a right-to-left override',
+      { contentType: 'image/png', size: 10, filename: 'photo\u202Egnp.exe' },
+      400,
+    ],
+    [
+      'POST',
+      '/images',
       'a very long filename',
       { contentType: 'image/png', size: 10, filename: 'x'.repeat(300) },
       400,
