@@ -2,9 +2,9 @@
 // notTags, status, untagged, order, with paging), over HTTP against the real local app: every
 // parameter, every 400 naming its parameter, contradictions, cursors bound to their listing.
 // The images are written straight into the app's catalog, so each has the state a test needs.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImageRecord, ImageStatus } from '../../src/domain/image.js';
+import type { ImageStatus } from '../../src/domain/image.js';
+import { imageRecord, ownerOf } from '../support/image-records.js';
 import { startTestApp, type TestApp } from '../support/local-app.js';
 import { startOpenSearchFake, type OpenSearchFake } from '../support/opensearch-fake.js';
 
@@ -48,23 +48,10 @@ describe.each(['sqlite', 'opensearch'] as const)(
       app = await startTestApp(env);
       const user = await app.newUser();
       auth = user.auth;
-      const claims = JSON.parse(Buffer.from(user.token.split('.')[1]!, 'base64url').toString());
-      const owner = String(claims.sub);
+      const owner = ownerOf(user.token);
       seeded = [];
       for (const [second, [status, names]] of PLAN.entries()) {
-        const createdAt = new Date(Date.UTC(2025, 5, 1, 0, 0, second)).toISOString();
-        const image: ImageRecord = {
-          id: randomUUID(),
-          ownerId: owner,
-          filename: `photo-${second}.jpg`,
-          contentType: 'image/jpeg',
-          size: 100,
-          status,
-          tags: names.map((name) => ({ name, confidence: 0.9, source: 'model' as const })),
-          createdAt,
-          ...(status === 'failed' ? { error: 'This is not an image.' } : {}),
-          ...(status === 'tagged' ? { taggedAt: createdAt } : {}),
-        };
+        const image = imageRecord(owner, second, status, names);
         await app.runtime.adapters.catalog.insert(image);
         seeded.push({ id: image.id, status, names, second });
       }

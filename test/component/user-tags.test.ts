@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImageRecord, ImageStatus } from '../../src/domain/image.js';
+import type { ImageStatus } from '../../src/domain/image.js';
+import { imageRecord, ownerOf } from '../support/image-records.js';
 import { fixture, startTestApp, type TestApp } from '../support/local-app.js';
 import { startOpenSearchFake, type OpenSearchFake } from '../support/opensearch-fake.js';
 
@@ -35,28 +36,13 @@ describe.each(['sqlite', 'opensearch'] as const)('tags a person edits (INDEX=%s)
 
   async function signedIn() {
     const { token, auth } = await app.newUser();
-    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
-    return { token, auth, owner: String(claims.sub) };
+    return { token, auth, owner: ownerOf(token) };
   }
 
   /** An image of `owner` with the model's tags `names` (status tagged unless said). */
   async function seed(owner: string, names: string[], status: ImageStatus = 'tagged') {
     second += 1;
-    const createdAt = new Date(Date.UTC(2025, 5, 1, 0, 0, second)).toISOString();
-    const image: ImageRecord = {
-      id: randomUUID(),
-      ownerId: owner,
-      filename: `photo-${second}.jpg`,
-      contentType: 'image/jpeg',
-      size: 100,
-      status,
-      tags:
-        status === 'tagged'
-          ? names.map((name, k) => ({ name, confidence: 0.9 - k / 10, source: 'model' as const }))
-          : [],
-      createdAt,
-      ...(status === 'tagged' ? { taggedAt: createdAt } : {}),
-    };
+    const image = imageRecord(owner, second, status, names);
     await app.runtime.adapters.catalog.insert(image);
     return image.id;
   }

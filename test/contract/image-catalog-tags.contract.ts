@@ -7,7 +7,7 @@ import type { ImageCatalog } from '../../src/catalog/image-catalog.js';
 import { ImageNotFound, TagLimitReached } from '../../src/domain/errors.js';
 import type { ImageRecord, Label } from '../../src/domain/image.js';
 import { MAX_USER_TAGS } from '../../src/domain/tag-edits.js';
-import type { CatalogHarness } from './image-catalog.contract.js';
+import { withFreshCatalog, type CatalogHarness } from './image-catalog.contract.js';
 
 const T0 = Date.parse('2025-03-01T00:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
@@ -16,14 +16,8 @@ const labels = (...names: string[]): Label[] =>
   names.map((name, k) => ({ name, confidence: 0.9 - k / 10 }));
 
 export function imageCatalogTagsContract(name: string, setup: () => Promise<CatalogHarness>) {
-  async function withCatalog(test: (catalog: ImageCatalog) => Promise<void>): Promise<void> {
-    const harness = await setup();
-    try {
-      await test(harness.catalog);
-    } finally {
-      await harness.close();
-    }
-  }
+  const withCatalog = (test: (catalog: ImageCatalog) => Promise<void>) =>
+    withFreshCatalog(setup, test);
 
   let second = 0;
   /** A pending image of `owner`, then tagged by the model with `names` when there are any. */

@@ -43,18 +43,24 @@ const newestFirst = (images: ImageRecord[]) =>
     a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1,
   );
 
+/** Runs `test` on a fresh catalog from `setup`, closed afterwards whatever happens. */
+export async function withFreshCatalog(
+  setup: () => Promise<CatalogHarness>,
+  test: (catalog: ImageCatalog) => Promise<void>,
+): Promise<void> {
+  const harness = await setup();
+  try {
+    await test(harness.catalog);
+  } finally {
+    await harness.close();
+  }
+}
+
 export function imageCatalogContract(name: string, setup: () => Promise<CatalogHarness>) {
   imageCatalogSearchContract(name, setup);
   imageCatalogTagsContract(name, setup);
-
-  async function withCatalog(test: (catalog: ImageCatalog) => Promise<void>): Promise<void> {
-    const harness = await setup();
-    try {
-      await test(harness.catalog);
-    } finally {
-      await harness.close();
-    }
-  }
+  const withCatalog = (test: (catalog: ImageCatalog) => Promise<void>) =>
+    withFreshCatalog(setup, test);
 
   async function insertAll(catalog: ImageCatalog, images: ImageRecord[]) {
     for (const img of images) await catalog.insert(img);
