@@ -8,7 +8,6 @@ import OpenSearch from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageRecord } from '../../src/domain/image.js';
 import { OpenSearchImageCatalog } from '../../src/catalog/opensearch.js';
-import { V1_MAPPING, V2_ADDED_PROPERTIES } from '../../src/catalog/opensearch-mapping.js';
 import { ImageChangedConcurrently, ImageNotFound } from '../../src/domain/errors.js';
 import { startOpenSearchFake, type OpenSearchFake } from '../support/opensearch-fake.js';
 

@@ -197,8 +197,8 @@ export async function startOpenSearchFake(): Promise<OpenSearchFake> {
         id: id as string,
         deleting: false,
         source: lines[k + 1],
-        ifSeqNo: seqNo === undefined ? undefined : String(seqNo),
-        ifPrimaryTerm: term === undefined ? undefined : String(term),
+        ifSeqNo: seqNo === undefined ? undefined : String(seqNo as number),
+        ifPrimaryTerm: term === undefined ? undefined : String(term as number),
       };
       try {
         const injected = conflicts.get(write.id) ?? 0;
