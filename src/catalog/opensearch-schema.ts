@@ -92,7 +92,7 @@ async function backfill(store: DocumentStore): Promise<void> {
       track_total_hits: false,
     });
     const page: Versioned[] = hits.hits.map((hit) => ({
-      doc: upgraded(hit._source as ImageDoc),
+      doc: upgraded(hit._source),
       version: { if_seq_no: hit._seq_no!, if_primary_term: hit._primary_term! },
     }));
     // A conflict is a concurrent write, which wrote the v2 fields itself: nothing to redo.

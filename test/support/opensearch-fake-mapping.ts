@@ -75,7 +75,7 @@ function parseProperties(properties: unknown): Fields {
     const { type, ...params } = object(spec, field) as unknown as Field;
     const allowed = PARAMS_OF_FIELD[type];
     if (!allowed) refuse(`[${field}] has unknown type [${type}]`, 'mapper_parsing_exception');
-    allowKeys(params as unknown as Json, allowed!, `[${field}]`, 'mapper_parsing_exception');
+    allowKeys(params, allowed!, `[${field}]`, 'mapper_parsing_exception');
     if (params.format !== undefined && params.format !== 'strict_date_optional_time') {
       refuse(`[${field}] format not implemented by the fake`, 'mapper_parsing_exception');
     }
