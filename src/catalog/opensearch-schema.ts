@@ -3,7 +3,7 @@
 // reindex, no downtime) and its documents rewritten in the background by a resumable backfill.
 // Touches only the catalog's index, through DocumentStore.
 import { errorType, translate, translated } from './opensearch-client.js';
-import { upgraded, type ImageDoc } from './opensearch-documents.js';
+import { upgraded } from './opensearch-documents.js';
 import { IMAGE_MAPPING, SCHEMA_VERSION, V2_ADDED_PROPERTIES } from './opensearch-mapping.js';
 import type { DocumentStore, Versioned } from './opensearch-store.js';
 

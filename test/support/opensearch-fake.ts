@@ -197,7 +197,8 @@ export async function startOpenSearchFake(): Promise<OpenSearchFake> {
         id: id as string,
         deleting: false,
         source: lines[k + 1],
-        ifSeqNo: seqNo === undefined ? undefined : String(seqNo as number),
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a number from the JSON action
+        ifSeqNo: seqNo === undefined ? undefined : String(seqNo),
         ifPrimaryTerm: term === undefined ? undefined : String(term as number),
       };
       try {
