@@ -57,7 +57,9 @@ export class OpenSearchImageCatalog implements ImageCatalog {
     const { backfill } = await ensureSchema(store, serverless);
     // A failed backfill is resumed by the next open(); it must not crash this process meanwhile.
     const schemaReady = backfill.catch((error: unknown) => {
-      process.emitWarning(`The OpenSearch backfill stopped; the next start resumes it: ${String(error)}`);
+      process.emitWarning(
+        `The OpenSearch backfill stopped; the next start resumes it: ${String(error)}`,
+      );
     });
     return new OpenSearchImageCatalog(store, schemaReady);
   }
