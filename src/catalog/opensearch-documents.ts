@@ -1,67 +1,129 @@
-// The OpenSearch catalog's documents: the index mapping, and the one translation between an
-// ImageRecord and its stored document (used by opensearch.ts only). Knows no client.
-import type { ImageRecord, Tag } from '../domain/image.js';
+// The OpenSearch catalog's documents: the one translation between an ImageRecord (or a TagState
+// and what processing found) and its stored document. Pure: knows no client. What the fields
+// mean and how they are indexed: opensearch-mapping.ts.
+import type { ImageRecord, Label } from '../domain/image.js';
+import { searchWords } from '../domain/search-words.js';
+import { tagNames, visibleTags, type TagState } from '../domain/tag-edits.js';
 
-/** A stored image: the record plus its tag names, the indexed twin of `tags`. */
-export type ImageDoc = ImageRecord & { tagNames: string[] };
-/** What the writes change; the rest of a document never changes. */
-export type State = Pick<ImageRecord, 'status' | 'tags' | 'taggedAt' | 'error'>;
+/**
+ * A stored image. A v1 document (written before contract v2) lacks every optional v2 field:
+ * it reads as no user tags, no vetoes and, until the backfill rewrites it, no `words`.
+ */
+export interface ImageDoc {
+  id: string;
+  ownerId: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  status: ImageRecord['status'];
+  createdAt: string;
+  taggedAt?: string;
+  error?: string;
+  /** The model's tags (TagState.model). */
+  tags: Label[];
+  userTags?: string[];
+  vetoes?: string[];
+  tagNames: string[];
+  width?: number;
+  height?: number;
+  text?: string;
+  words?: string;
+}
 
-/** The index's mapping, exported so the tests can check what is sent. */
-export const IMAGE_MAPPING = {
-  // A typo in a field name fails the write instead of quietly growing the mapping.
-  dynamic: 'strict',
-  properties: {
-    id: { type: 'keyword' }, // the listing's tie-breaker: sorting needs a field, not `_id`
-    ownerId: { type: 'keyword' },
-    // Shown, never searched: neither indexed nor in doc values (so no keyword length limit).
-    filename: { type: 'keyword', index: false, doc_values: false },
-    contentType: { type: 'keyword' },
-    size: { type: 'long' },
-    status: { type: 'keyword' },
-    // `date` stores milliseconds, the precision of the port's timestamps (no date_nanos needed).
-    createdAt: { type: 'date', format: 'strict_date_optional_time' },
-    taggedAt: { type: 'date', format: 'strict_date_optional_time' },
-    error: { type: 'text', index: false },
-    tagNames: { type: 'keyword' },
-    tags: { type: 'object', enabled: false },
-  },
-} as const;
+/** What the writes change; id, owner, filename, type, size and createdAt never change. */
+export interface DocState {
+  status: ImageRecord['status'];
+  tags: TagState;
+  taggedAt?: string | undefined;
+  error?: string | undefined;
+  width?: number | undefined;
+  height?: number | undefined;
+  text?: string | undefined;
+}
 
-export function toDoc(image: Omit<ImageRecord, keyof State>, state: State): ImageDoc {
+type Fixed = Pick<ImageDoc, 'id' | 'ownerId' | 'filename' | 'contentType' | 'size' | 'createdAt'>;
+
+export function toDoc(image: Fixed, state: DocState): ImageDoc {
   const { id, ownerId, filename, contentType, size, createdAt } = image;
-  const tags = uniqueByName(state.tags);
-  // An undefined taggedAt or error is left out of the JSON, so a rewrite clears it.
-  return {
+  const names = tagNames(state.tags);
+  const doc: ImageDoc = {
     id,
     ownerId,
     filename,
     contentType,
     size,
+    status: state.status,
     createdAt,
-    ...state,
-    tags,
-    tagNames: tags.map((t) => t.name),
+    tags: state.tags.model.map(({ name, confidence }) => ({ name, confidence })),
+    userTags: state.tags.user,
+    vetoes: state.tags.vetoes,
+    tagNames: names,
+    words: wordsOf(filename, state.text, names),
   };
+  // An undefined field is left out of the JSON, so a rewrite clears it.
+  if (state.taggedAt !== undefined) doc.taggedAt = state.taggedAt;
+  if (state.error !== undefined) doc.error = state.error;
+  if (state.width !== undefined) doc.width = state.width;
+  if (state.height !== undefined) doc.height = state.height;
+  if (state.text !== undefined && state.text !== '') doc.text = state.text;
+  return doc;
 }
 
+/** The record's document: the model's tags only while tagged (the port's invariant). */
+export function recordToDoc(image: ImageRecord): ImageDoc {
+  const model = image.status === 'tagged' ? image.tags.filter((t) => t.source === 'model') : [];
+  const user = image.tags.filter((t) => t.source === 'user').map((t) => t.name);
+  const { status, taggedAt, error, width, height, text } = image;
+  return toDoc(image, {
+    status,
+    tags: { model: uniqueLabels(model), user: [...new Set(user)], vetoes: [] },
+    ...{ taggedAt, error, width, height, text },
+  });
+}
+
+export const tagStateOf = (doc: ImageDoc): TagState => ({
+  model: doc.tags.map(({ name, confidence }) => ({ name, confidence })),
+  user: doc.userTags ?? [],
+  vetoes: doc.vetoes ?? [],
+});
+
+/** The document's state, to rewrite it with a change. */
+export const stateOf = (doc: ImageDoc): DocState => ({
+  status: doc.status,
+  tags: tagStateOf(doc),
+  taggedAt: doc.taggedAt,
+  error: doc.error,
+  width: doc.width,
+  height: doc.height,
+  text: doc.text,
+});
+
+/** The same document with v2's fields: what the backfill writes for a v1 document. */
+export const upgraded = (doc: ImageDoc): ImageDoc => toDoc(doc, stateOf(doc));
+
 export function toRecord(doc: ImageDoc): ImageRecord {
-  const { id, ownerId, filename, contentType, size, status, createdAt, taggedAt, error } = doc;
-  const tags = doc.tags.map(({ name, confidence }) => ({ name, confidence }));
+  const { id, ownerId, filename, contentType, size, status, createdAt } = doc;
+  const tags = visibleTags(tagStateOf(doc));
   const record: ImageRecord = { id, ownerId, filename, contentType, size, status, tags, createdAt };
-  if (typeof taggedAt === 'string') record.taggedAt = taggedAt;
-  if (typeof error === 'string') record.error = error;
+  if (typeof doc.taggedAt === 'string') record.taggedAt = doc.taggedAt;
+  if (typeof doc.error === 'string') record.error = doc.error;
+  if (typeof doc.width === 'number') record.width = doc.width;
+  if (typeof doc.height === 'number') record.height = doc.height;
+  if (typeof doc.text === 'string' && doc.text !== '') record.text = doc.text;
   return record;
 }
 
-/** One tag per name (the highest confidence), highest confidence first, then by name. */
-function uniqueByName(tags: Tag[]): Tag[] {
-  const best = new Map<string, Tag>();
-  for (const { name, confidence } of tags) {
-    const seen = best.get(name);
-    if (seen === undefined || confidence > seen.confidence) best.set(name, { name, confidence });
+/** Each word once, in the order first seen: the index needs no more to match a prefix. */
+function wordsOf(filename: string, text: string | undefined, names: string[]): string {
+  const words = searchWords([filename, text ?? '', ...names].join(' '));
+  return [...new Set(words)].join(' ');
+}
+
+/** One label per name (the highest confidence). */
+function uniqueLabels(labels: Label[]): Label[] {
+  const best = new Map<string, number>();
+  for (const { name, confidence } of labels) {
+    if (confidence > (best.get(name) ?? -1)) best.set(name, confidence);
   }
-  return [...best.values()].sort(
-    (a, b) => b.confidence - a.confidence || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-  );
+  return [...best].map(([name, confidence]) => ({ name, confidence }));
 }

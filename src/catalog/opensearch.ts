@@ -1,53 +1,50 @@
 // ImageCatalog on an OpenSearch index (INDEX=opensearch): one document per image, id = image id.
-// Tag names are a keyword array (`tagNames`) so a tag filter is a `term` per name (AND for free,
-// no nested queries) and counting tags is a plain `terms` aggregation; `tags` keeps the
-// name+confidence pairs for display only and is not indexed at all.
-import type { Client } from '@opensearch-project/opensearch';
+// Tag names are a keyword array (`tagNames`, the model's and the user's) so a tag filter is a
+// `term` per name (AND for free, no nested queries) and counting tags is a plain `terms`
+// aggregation. The parts: the mapping (opensearch-mapping.ts), documents (opensearch-documents.ts),
+// the DSL (opensearch-query.ts), reads and versioned writes (opensearch-store.ts), tag edits
+// (opensearch-tags.ts), the index's creation and migration (opensearch-schema.ts).
 import { ImageAlreadyExists, ImageChangedConcurrently } from '../domain/errors.js';
+import type { ImageRecord, TagCount } from '../domain/image.js';
+import { withModelTags, withoutModelTags, type TagEdit } from '../domain/tag-edits.js';
+import type { ImageCatalog, ListQuery, Page, Processed, TagCountQuery } from './image-catalog.js';
+import { nextCursor, normaliseListQuery } from './list-query.js';
 import {
   createClient,
-  errorType,
   statusOf,
   translate,
-  translated,
   type OpenSearchCatalogOptions,
 } from './opensearch-client.js';
 import {
-  IMAGE_MAPPING,
+  recordToDoc,
+  stateOf,
   toDoc,
   toRecord,
+  type DocState,
   type ImageDoc,
-  type State,
 } from './opensearch-documents.js';
-import type { ImageCatalog, ListQuery, Page } from './image-catalog.js';
-import { nextCursor, normaliseListQuery, type NormalQuery } from './list-query.js';
-import type { ImageRecord, Tag, TagCount } from '../domain/image.js';
+import { listFilters, tagCountSearch } from './opensearch-query.js';
+import { ensureSchema } from './opensearch-schema.js';
+import { DocumentStore, type Version } from './opensearch-store.js';
+import { OpenSearchTagWrites } from './opensearch-tags.js';
 
 export type { OpenSearchCatalogOptions } from './opensearch-client.js';
 
-type Version = { if_seq_no: number; if_primary_term: number };
-/** The clauses list() sends: term, terms (any of) and exists, in filter context. */
-type Clause =
-  | { term: Record<string, string> }
-  | { terms: Record<string, string[]> }
-  | { exists: { field: string } };
-/** The part of a search response that list() and countTags() read. */
-interface SearchResult {
-  hits: { hits: { _source: ImageDoc }[] };
-  aggregations?: { tags?: { buckets: { key: string; doc_count: number }[] } };
-}
-
-const BY_COUNT_THEN_NAME = [{ _count: 'desc' }, { _key: 'asc' }];
-
 export class OpenSearchImageCatalog implements ImageCatalog {
-  private constructor(
-    private readonly client: Client,
-    private readonly index: string,
-    /** Query parameters every write carries. */
-    private readonly writeParams: { refresh?: 'wait_for' },
-  ) {}
+  private readonly tagWrites: OpenSearchTagWrites;
 
-  /** Connects and creates the index with IMAGE_MAPPING when it does not exist yet. */
+  private constructor(
+    private readonly store: DocumentStore,
+    /**
+     * Settles when every document has the current schema's fields (at once for a new index).
+     * Until then `q` misses the documents not rewritten yet; everything else is unaffected.
+     */
+    readonly schemaReady: Promise<void>,
+  ) {
+    this.tagWrites = new OpenSearchTagWrites(store);
+  }
+
+  /** Connects, and creates the index or migrates an older one (opensearch-schema.ts). */
   static async open(options: OpenSearchCatalogOptions): Promise<OpenSearchImageCatalog> {
     const client = options.client ?? (await createClient(options));
     const serverless = options.awsService === 'aoss';
@@ -56,23 +53,28 @@ export class OpenSearchImageCatalog implements ImageCatalog {
     // forcing tiny segments the way `refresh=true` does. Serverless does not support the
     // parameter and makes writes searchable on its own schedule: there a listing may lag a write.
     const writeParams = serverless ? {} : { refresh: 'wait_for' as const };
-    const catalog = new OpenSearchImageCatalog(client, options.index, writeParams);
-    await catalog.ensureIndex(serverless);
-    return catalog;
+    const store = new DocumentStore(client, options.index, writeParams);
+    const { backfill } = await ensureSchema(store, serverless);
+    // A failed backfill is resumed by the next open(); it must not crash this process meanwhile.
+    const schemaReady = backfill.catch((error: unknown) => {
+      process.emitWarning(
+        `The OpenSearch backfill stopped; the next start resumes it: ${String(error)}`,
+      );
+    });
+    return new OpenSearchImageCatalog(store, schemaReady);
   }
 
   async close(): Promise<void> {
-    await this.client.close();
+    await this.schemaReady;
+    await this.store.client.close();
   }
 
-  /** A duplicate id throws ImageAlreadyExists. Tags are stored only when the status is `tagged`. */
+  /** A duplicate id throws ImageAlreadyExists. The model's tags are stored only when `tagged`. */
   async insert(image: ImageRecord): Promise<void> {
-    const { status, taggedAt, error } = image;
-    const tags = status === 'tagged' ? image.tags : [];
-    const body = toDoc(image, { status, tags, taggedAt, error });
-    const { index, writeParams } = this;
+    const { client, index, writeParams } = this.store;
+    const body = recordToDoc(image);
     try {
-      await this.client.index({ index, id: image.id, body, op_type: 'create', ...writeParams });
+      await client.index({ index, id: image.id, body, op_type: 'create', ...writeParams });
     } catch (error) {
       if (statusOf(error) === 409) throw new ImageAlreadyExists(image.id);
       throw translate(error);
@@ -80,7 +82,7 @@ export class OpenSearchImageCatalog implements ImageCatalog {
   }
 
   async get(ownerId: string, id: string): Promise<ImageRecord | undefined> {
-    const found = await this.read(id);
+    const found = await this.store.read(id);
     return found?.doc.ownerId === ownerId ? toRecord(found.doc) : undefined;
   }
 
@@ -90,7 +92,7 @@ export class OpenSearchImageCatalog implements ImageCatalog {
     if (normal.matchesNothing) return { items: [], nextCursor: null };
     const { after, limit } = normal;
     const order = normal.order === 'newest' ? 'desc' : 'asc';
-    const body = await this.search({
+    const body = await this.store.search({
       size: limit + 1,
       query: { bool: listFilters(ownerId, normal) },
       sort: [{ createdAt: { order } }, { id: { order } }],
@@ -107,83 +109,62 @@ export class OpenSearchImageCatalog implements ImageCatalog {
     };
   }
 
-  async countTags(ownerId: string, limit: number): Promise<TagCount[]> {
-    if (limit < 1) return [];
-    const body = await this.search({
-      size: 0,
-      query: { bool: { filter: [{ term: { ownerId } }, { term: { status: 'tagged' } }] } },
-      aggs: { tags: { terms: { field: 'tagNames', size: limit, order: BY_COUNT_THEN_NAME } } },
-      track_total_hits: false,
-    });
+  async countTags(ownerId: string, query: TagCountQuery): Promise<TagCount[]> {
+    if (query.limit < 1) return [];
+    const body = await this.store.search(tagCountSearch(ownerId, query));
     const buckets = body.aggregations?.tags?.buckets ?? [];
     return buckets.map((bucket) => ({ name: bucket.key, count: bucket.doc_count }));
   }
 
   /** Does nothing when the owner has no such image (deleted while it was being tagged). */
-  async markTagged(ownerId: string, id: string, tags: Tag[], taggedAt: string): Promise<void> {
-    await this.rewrite(ownerId, id, { status: 'tagged', tags, taggedAt });
+  async markTagged(ownerId: string, id: string, processed: Processed): Promise<void> {
+    const { labels, taggedAt, width, height, text } = processed;
+    await this.rewrite(ownerId, id, (state) => ({
+      status: 'tagged',
+      tags: withModelTags(state.tags, labels),
+      ...{ taggedAt, width, height, text },
+    }));
   }
 
   /** Does nothing when the owner has no such image. */
   async markFailed(ownerId: string, id: string, error: string): Promise<void> {
-    await this.rewrite(ownerId, id, { status: 'failed', tags: [], error });
+    await this.rewrite(ownerId, id, (state) => untagged(state, 'failed', error));
   }
 
   /** Does nothing when the owner has no such image. */
   async markPending(ownerId: string, id: string): Promise<void> {
-    await this.rewrite(ownerId, id, { status: 'pending', tags: [] });
+    await this.rewrite(ownerId, id, (state) => untagged(state, 'pending'));
+  }
+
+  async editTags(ownerId: string, ids: string[], edit: TagEdit): Promise<ImageRecord[]> {
+    return this.tagWrites.editTags(ownerId, ids, edit);
+  }
+
+  async renameTag(ownerId: string, from: string, into: string): Promise<TagCount> {
+    return this.tagWrites.renameTag(ownerId, from, into);
+  }
+
+  async removeTag(ownerId: string, name: string): Promise<number> {
+    return this.tagWrites.removeTag(ownerId, name);
   }
 
   async remove(ownerId: string, id: string): Promise<boolean> {
     return this.guarded(ownerId, id, async (version) => {
-      const { body } = await this.client.delete(
-        { index: this.index, id, ...version, ...this.writeParams },
+      const { client, index, writeParams } = this.store;
+      const { body } = await client.delete(
+        { index, id, ...version, ...writeParams },
         { ignore: [404] },
       );
       return body.result === 'deleted';
     });
   }
 
-  private async ensureIndex(serverless: boolean): Promise<void> {
-    try {
-      const { body: exists } = await this.client.indices.exists({ index: this.index });
-      if (exists) return;
-      await this.client.indices.create({
-        index: this.index,
-        body: {
-          // One shard keeps the terms aggregation's counts and order exact (per-shard top lists
-          // are otherwise merged approximately); Serverless manages shards itself.
-          ...(serverless ? {} : { settings: { index: { number_of_shards: 1 } } }),
-          mappings: IMAGE_MAPPING,
-        },
-      });
-    } catch (error) {
-      // Another instance created it between our check and our create.
-      if (errorType(error) === 'resource_already_exists_exception') return;
-      throw translate(error);
-    }
-  }
-
-  private async read(id: string): Promise<{ doc: ImageDoc; version: Version } | undefined> {
-    const { body } = await translated(
-      this.client.get({ index: this.index, id }, { ignore: [404] }),
-    );
-    if (body.found !== true) return undefined;
-    const version = { if_seq_no: body._seq_no!, if_primary_term: body._primary_term! };
-    return { doc: body._source as ImageDoc, version };
-  }
-
-  private async search(body: Record<string, unknown>): Promise<SearchResult> {
-    const response = await translated(this.client.search({ index: this.index, body }));
-    // The client types a body as any index's; these are the fields our queries ask for.
-    return response.body as unknown as SearchResult;
-  }
-
   /** Replaces the owner's document's state, unless someone else wrote it meanwhile. */
-  private async rewrite(ownerId: string, id: string, state: State) {
+  private async rewrite(ownerId: string, id: string, change: (state: DocState) => DocState) {
     await this.guarded(ownerId, id, async (version, doc) => {
-      const body = toDoc(doc, state);
-      await this.client.index({ index: this.index, id, body, ...version, ...this.writeParams });
+      const { client, index, writeParams } = this.store;
+      const body = toDoc(doc, change(stateOf(doc)));
+      await client.index({ index, id, body, ...version, ...writeParams });
       return true;
     });
   }
@@ -199,7 +180,7 @@ export class OpenSearchImageCatalog implements ImageCatalog {
     write: (version: Version, doc: ImageDoc) => Promise<boolean>,
   ): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
-      const found = await this.read(id);
+      const found = await this.store.read(id);
       if (found === undefined || found.doc.ownerId !== ownerId) return false;
       try {
         return await write(found.version, found.doc);
@@ -211,19 +192,8 @@ export class OpenSearchImageCatalog implements ImageCatalog {
   }
 }
 
-/**
- * The query of a listing, every clause in filter context (no scoring; each clause's bitset is
- * cached per segment and reused across owners' queries): AND is a term per tag, OR one `terms`,
- * NOT one `terms` under must_not, untagged a must_not `exists` (an empty keyword array indexes
- * nothing, so no tag means no `tagNames` value).
- */
-function listFilters(ownerId: string, query: NormalQuery) {
-  const filter: Clause[] = [{ term: { ownerId } }];
-  const mustNot: Clause[] = [];
-  if (query.status !== undefined) filter.push({ term: { status: query.status } });
-  for (const name of query.all) filter.push({ term: { tagNames: name } });
-  if (query.any.length > 0) filter.push({ terms: { tagNames: query.any } });
-  if (query.none.length > 0) mustNot.push({ terms: { tagNames: query.none } });
-  if (query.untagged) mustNot.push({ exists: { field: 'tagNames' } });
-  return mustNot.length > 0 ? { filter, must_not: mustNot } : { filter };
+/** Pending or failed: the model's findings (tags, text, taggedAt) go; the user's tags stay. */
+function untagged(state: DocState, status: 'pending' | 'failed', error?: string): DocState {
+  const { width, height } = state;
+  return { status, tags: withoutModelTags(state.tags), error, width, height };
 }

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImageRecord } from '../../src/domain/image.js';
 import type { ListQuery } from '../../src/catalog/image-catalog.js';
 import { OpenSearchImageCatalog } from '../../src/catalog/opensearch.js';
-import { IMAGE_MAPPING } from '../../src/catalog/opensearch-documents.js';
+import { IMAGE_MAPPING } from '../../src/catalog/opensearch-mapping.js';
 import {
   DomainError,
   ImageAlreadyExists,
@@ -65,11 +65,15 @@ async function opened(options: { awsService?: 'es' | 'aoss'; region?: string } =
 describe('OpenSearchImageCatalog requests', () => {
   it('when opened on a missing index, then it is created once with the strict mapping', async () => {
     const { catalog, index, sent } = await opened();
-    expect(sent().map((r) => `${r.method} ${r.path}`)).toEqual([`HEAD /${index}`, `PUT /${index}`]);
+    expect(sent().map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /${index}/_mapping`,
+      `PUT /${index}`,
+    ]);
     expect(fake.created(index)).toEqual({
       settings: { index: { number_of_shards: 1 } },
       mappings: {
         dynamic: 'strict',
+        _meta: { schemaVersion: 2 },
         properties: {
           id: { type: 'keyword' },
           ownerId: { type: 'keyword' },
@@ -82,12 +86,22 @@ describe('OpenSearchImageCatalog requests', () => {
           error: { type: 'text', index: false },
           tagNames: { type: 'keyword' },
           tags: { type: 'object', enabled: false },
+          userTags: { type: 'keyword', index: false, doc_values: false },
+          vetoes: { type: 'keyword', index: false, doc_values: false },
+          width: { type: 'long', index: false },
+          height: { type: 'long', index: false },
+          text: { type: 'text', index: false },
+          words: {
+            type: 'text',
+            analyzer: 'whitespace',
+            index_prefixes: { min_chars: 1, max_chars: 10 },
+          },
         },
       },
     });
     const from = fake.requests.length;
     const again = await OpenSearchImageCatalog.open({ url: fake.url, index });
-    expect(sent(from).map((r) => `${r.method} ${r.path}`)).toEqual([`HEAD /${index}`]);
+    expect(sent(from).map((r) => `${r.method} ${r.path}`)).toEqual([`GET /${index}/_mapping`]);
     await Promise.all([catalog.close(), again.close()]);
   });
 
@@ -95,8 +109,8 @@ describe('OpenSearchImageCatalog requests', () => {
     const { catalog, index, sent, mark } = await opened();
     const at = (s: number) => `2025-01-01T00:00:0${s}.000Z`;
     const tags = [
-      { name: 'dog', confidence: 0.9 },
-      { name: 'cat', confidence: 0.8 },
+      { name: 'dog', confidence: 0.9, source: 'model' as const },
+      { name: 'cat', confidence: 0.8, source: 'model' as const },
     ];
     for (let s = 1; s <= 3; s++) {
       await catalog.insert(image('alice', { status: 'tagged', tags, createdAt: at(s) }));
@@ -119,7 +133,6 @@ describe('OpenSearchImageCatalog requests', () => {
         bool: {
           filter: [
             { term: { ownerId: 'alice' } },
-            { term: { status: 'tagged' } },
             { term: { tagNames: 'cat' } },
             { term: { tagNames: 'dog' } },
           ],
@@ -141,10 +154,10 @@ describe('OpenSearchImageCatalog requests', () => {
     const forms: [Omit<ListQuery, 'limit'>, Record<string, unknown>, unknown[]][] = [
       [{ tags: [] }, { filter: [owner] }, newest],
       [{ tags: [], order: 'oldest' }, { filter: [owner] }, oldest],
-      [{ tags: ['b', 'a'] }, { filter: [owner, tagged, tn('a'), tn('b')] }, newest],
+      [{ tags: ['b', 'a'] }, { filter: [owner, tn('a'), tn('b')] }, newest],
       [
         { tags: [], anyTags: ['person', 'car'] },
-        { filter: [owner, tagged, { terms: { tagNames: ['car', 'person'] } }] },
+        { filter: [owner, { terms: { tagNames: ['car', 'person'] } }] },
         newest,
       ],
       [
@@ -154,7 +167,7 @@ describe('OpenSearchImageCatalog requests', () => {
       ],
       [
         { tags: ['dog'], notTags: ['cat', 'car'], order: 'oldest' },
-        { filter: [owner, tagged, tn('dog')], must_not: [{ terms: { tagNames: ['car', 'cat'] } }] },
+        { filter: [owner, tn('dog')], must_not: [{ terms: { tagNames: ['car', 'cat'] } }] },
         oldest,
       ],
       [{ tags: [], status: 'failed' }, { filter: [owner, { term: { status: 'failed' } }] }, newest],
@@ -173,6 +186,19 @@ describe('OpenSearchImageCatalog requests', () => {
         {
           filter: [owner, tagged, tn('a'), { terms: { tagNames: ['b', 'c'] } }],
           must_not: [{ terms: { tagNames: ['d'] } }],
+        },
+        newest,
+      ],
+      [
+        { tags: ['a'], q: 'Été  photo-2024 été' },
+        {
+          filter: [
+            owner,
+            tn('a'),
+            { prefix: { words: '2024' } },
+            { prefix: { words: 'ete' } },
+            { prefix: { words: 'photo' } },
+          ],
         },
         newest,
       ],
@@ -213,23 +239,36 @@ describe('OpenSearchImageCatalog requests', () => {
     await catalog.close();
   });
 
-  it('when counting tags, then a terms aggregation over the owner’s tagged images', async () => {
+  it('when counting tags, then a terms aggregation over every one of the owner’s images', async () => {
     const { catalog, index, sent, mark } = await opened();
-    const from = mark();
-    await catalog.countTags('alice', 5);
+    let from = mark();
+    await catalog.countTags('alice', { limit: 5 });
     expect(sent(from)).toEqual([
       expect.objectContaining({ method: 'POST', path: `/${index}/_search` }),
     ]);
+    const order = [{ _count: 'desc' }, { _key: 'asc' }];
     expect(sent(from)[0]!.body).toEqual({
       size: 0,
-      query: { bool: { filter: [{ term: { ownerId: 'alice' } }, { term: { status: 'tagged' } }] } },
-      aggs: {
-        tags: {
-          terms: { field: 'tagNames', size: 5, order: [{ _count: 'desc' }, { _key: 'asc' }] },
-        },
-      },
+      query: { bool: { filter: [{ term: { ownerId: 'alice' } }] } },
+      aggs: { tags: { terms: { field: 'tagNames', size: 5, order } } },
       track_total_hits: false,
     });
+    from = mark();
+    await catalog.countTags('alice', { limit: 5, prefix: 'c.a*t (x)' });
+    expect(sent(from).map((r) => r.body)).toEqual([
+      {
+        size: 0,
+        query: {
+          bool: { filter: [{ term: { ownerId: 'alice' } }, { prefix: { tagNames: 'c.a*t (x)' } }] },
+        },
+        aggs: {
+          tags: {
+            terms: { field: 'tagNames', size: 5, order, include: 'c\\.a\\*t \\(x\\).*' },
+          },
+        },
+        track_total_hits: false,
+      },
+    ]);
     await catalog.close();
   });
 
@@ -243,18 +282,42 @@ describe('OpenSearchImageCatalog requests', () => {
       method: 'PUT',
       path: `/${index}/_doc/${img.id}`,
       query: { op_type: 'create', refresh: 'wait_for' },
-      body: { id: img.id, ownerId: 'alice', status: 'pending', tagNames: [], tags: [] },
+      body: {
+        id: img.id,
+        ownerId: 'alice',
+        status: 'pending',
+        tagNames: [],
+        tags: [],
+        userTags: [],
+        vetoes: [],
+        words: 'a jpg',
+      },
     });
 
     from = mark();
-    await catalog.markTagged('alice', img.id, [{ name: 'dog', confidence: 0.9 }], img.createdAt);
+    const labels = [{ name: 'dog', confidence: 0.9 }];
+    await catalog.markTagged('alice', img.id, {
+      labels,
+      taggedAt: img.createdAt,
+      width: 640,
+      height: 480,
+      text: 'Hôtel du Nord',
+    });
     const [read, write] = sent(from);
     expect(read).toMatchObject({ method: 'GET', path: `/${index}/_doc/${img.id}`, query: {} });
     expect(write).toMatchObject({
       method: 'PUT',
       path: `/${index}/_doc/${img.id}`,
       query: { refresh: 'wait_for', if_seq_no: '0', if_primary_term: '1' },
-      body: { status: 'tagged', tagNames: ['dog'], tags: [{ name: 'dog', confidence: 0.9 }] },
+      body: {
+        status: 'tagged',
+        tagNames: ['dog'],
+        tags: [{ name: 'dog', confidence: 0.9 }],
+        width: 640,
+        height: 480,
+        text: 'Hôtel du Nord',
+        words: 'a jpg hotel du nord dog',
+      },
     });
 
     from = mark();
@@ -271,7 +334,8 @@ describe('OpenSearchImageCatalog requests', () => {
     const img = image('alice');
     await catalog.insert(img);
     const from = mark();
-    await catalog.markTagged('bob', img.id, [{ name: 'cat', confidence: 1 }], img.createdAt);
+    const processed = { labels: [{ name: 'cat', confidence: 1 }], taggedAt: img.createdAt };
+    await catalog.markTagged('bob', img.id, processed);
     await catalog.markFailed('bob', img.id, 'nope');
     expect(await catalog.remove('bob', img.id)).toBe(false);
     expect(sent(from).map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
