@@ -5,6 +5,8 @@
 // owner and the owner's listing version (images/read-images.ts listingVersion), so any change
 // makes new keys and the old bodies are never asked for again; they age out of this LRU. Nothing
 // else invalidates, and no route builds a key. Bounded by count and by size.
+// A request with `Cache-Control: no-cache` (asksForFresh) is never answered from here: its body is
+// made as on a miss and then kept, replacing the entry, since it is at least as new as the key.
 import type { ListQuery } from '../catalog/image-catalog.js';
 
 export interface ListingCacheLimits {
@@ -31,26 +33,33 @@ export class ListingCache {
   /**
    * The body of one of the owner's listings, `listing` naming which (the route and its query),
    * cached while the owner's listing version stays the same. The version is read before make():
-   * a write in between then only makes the kept body newer than its version.
+   * a write in between then only makes the kept body newer than its version. `fresh`: make it
+   * even when a body is kept (see asksForFresh).
    */
   async listing(
     ownerId: string,
     listing: readonly unknown[],
     make: () => Promise<unknown>,
+    fresh = false,
   ): Promise<string> {
     const version = await this.versionOf(ownerId);
-    return this.json(version === undefined ? undefined : [ownerId, version, ...listing], make);
+    const key = version === undefined ? undefined : [ownerId, version, ...listing];
+    return this.json(key, make, fresh);
   }
 
   /**
    * The cached body for `key`, else make() serialised and kept. No key (the adapters cannot tell
-   * when a listing changes): make() every time.
+   * when a listing changes): make() every time. `fresh`: make() and keep, whatever is kept.
    */
-  async json(key: readonly unknown[] | undefined, make: () => Promise<unknown>): Promise<string> {
+  async json(
+    key: readonly unknown[] | undefined,
+    make: () => Promise<unknown>,
+    fresh = false,
+  ): Promise<string> {
     if (key === undefined) return JSON.stringify(await make());
     // JSON of the parts: unambiguous whatever characters an owner id or a tag holds.
     const text = JSON.stringify(key);
-    const hit = this.bodies.get(text);
+    const hit = fresh ? undefined : this.bodies.get(text);
     if (hit !== undefined) {
       this.bodies.delete(text);
       this.bodies.set(text, hit);
@@ -81,6 +90,17 @@ export class ListingCache {
     }
   }
 }
+
+/**
+ * Whether a request's Cache-Control asks for a response made now (RFC 9111 5.2.1.4 no-cache, or
+ * max-age=0): what a client that knows it changed something behind the API's back may send, and
+ * how bench/http.ts measures what a listing costs on a miss.
+ */
+export function asksForFresh(cacheControl: string | undefined): boolean {
+  return cacheControl !== undefined && FRESH.test(cacheControl);
+}
+
+const FRESH = /(?:^|,)\s*(?:no-cache|max-age\s*=\s*"?0+"?)\s*(?:,|$)/i;
 
 /**
  * What names a page of images (GET /images, GET /tags/:tag/images): every field of the query,

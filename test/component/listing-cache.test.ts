@@ -135,4 +135,25 @@ describe('cached listings', () => {
     expect(Buffer.compare(download.body as Buffer, bytes)).toBe(0);
     await app.http.get(pathOf(image!.thumbnailUrl!)).expect(200);
   });
+
+  it('when a listing is asked for with Cache-Control: no-cache, then it is made again, the same page', async () => {
+    const { token, auth } = await app.newUser();
+    const id = await app.upload(token, fixture('astronaut.png'), 'image/png');
+    await app.settled(token, id);
+    for (const path of ['/images?tags=person', '/tags']) {
+      const cached = await app.http.get(path).set(auth).expect(200);
+      const fresh = await app.http.get(path).set(auth).set('Cache-Control', 'no-cache').expect(200);
+      expect(fresh.text).toBe(cached.text);
+      expect(fresh.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect((await app.http.get(path).set(auth).expect(200)).text).toBe(cached.text);
+    }
+    // Another user's fresh listing is still only theirs.
+    const other = await app.newUser();
+    const theirs = await app.http
+      .get('/images?tags=person')
+      .set(other.auth)
+      .set('Cache-Control', 'no-cache')
+      .expect(200);
+    expect(theirs.body.items).toEqual([]);
+  });
 });

@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { imageListingKey, ListingCache } from '../../src/http/listing-cache.js';
+import { asksForFresh, imageListingKey, ListingCache } from '../../src/http/listing-cache.js';
 import type { ListQuery } from '../../src/catalog/image-catalog.js';
 
 /** A cache and how many times it had to make a body. */
 function counting(limits?: { entries: number; chars: number }) {
   const cache = new ListingCache(async () => undefined, limits);
   let made = 0;
-  const json = (key: unknown[] | undefined, body: unknown = { key }) =>
-    cache.json(key, async () => {
-      made += 1;
-      return body;
-    });
+  const json = (key: unknown[] | undefined, body: unknown = { key }, fresh = false) =>
+    cache.json(
+      key,
+      async () => {
+        made += 1;
+        return body;
+      },
+      fresh,
+    );
   return { cache, json, made: () => made };
 }
 
@@ -62,6 +66,26 @@ describe('ListingCache', () => {
     await json(['huge'], 'x'.repeat(50));
     expect(made()).toBe(22);
     expect(cache.size).toBe(10);
+  });
+});
+
+describe('ListingCache, asked for a fresh body', () => {
+  it('when a body is kept, then a fresh request makes it again and keeps the new one', async () => {
+    const { cache, json, made } = counting();
+    expect(await json(['a'], 'old')).toBe('"old"');
+    expect(await json(['a'], 'new', true)).toBe('"new"');
+    expect(made()).toBe(2);
+    expect(cache.size).toBe(1);
+    // The next ordinary request gets the newer body, without making it.
+    expect(await json(['a'], 'unused')).toBe('"new"');
+    expect(made()).toBe(2);
+  });
+
+  it('when the header asks for no-cache or max-age=0, then fresh; other directives not', () => {
+    for (const value of ['no-cache', 'No-Cache', 'max-age=0', 'private, no-cache', 'max-age = "0"'])
+      expect(asksForFresh(value), value).toBe(true);
+    for (const value of [undefined, '', 'max-age=60', 'no-store', 'max-age=0-1', 'xno-cache'])
+      expect(asksForFresh(value), String(value)).toBe(false);
   });
 });
 

@@ -6,7 +6,7 @@ import { deleteImage, retagImage } from '../../images/change-images.js';
 import type { ImagesContext } from '../../images/context.js';
 import { getImage, listImages } from '../../images/read-images.js';
 import { callerId } from '../authenticate.js';
-import { imageListingKey, type ListingCache } from '../listing-cache.js';
+import { asksForFresh, imageListingKey, type ListingCache } from '../listing-cache.js';
 import { methodNotAllowed } from '../problem.js';
 import { sendJson, sendJsonText } from '../send-json.js';
 import { createImageBody, ListImagesQuery } from '../schemas.js';
@@ -18,7 +18,7 @@ type ListingQuery = z.output<typeof ListImagesQuery>;
 
 /**
  * A page of the caller's images (GET /images and GET /tags/:tag/images alike), from the listing
- * cache while the owner's listings have not changed.
+ * cache while the owner's listings have not changed (and the client did not ask for a fresh one).
  */
 export async function sendImagePage(
   res: Response,
@@ -28,7 +28,9 @@ export async function sendImagePage(
   query: ListQuery,
 ): Promise<void> {
   const page = imageListingKey(query);
-  sendJsonText(res, await listings.listing(owner, page, () => listImages(ctx, owner, query)));
+  const make = () => listImages(ctx, owner, query);
+  const fresh = asksForFresh(res.req.headers['cache-control']);
+  sendJsonText(res, await listings.listing(owner, page, make, fresh));
 }
 
 /** The catalog's query from a parsed listing query string, with `tags` and `tag` as one AND. */

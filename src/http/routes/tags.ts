@@ -4,7 +4,7 @@ import type { ImagesContext } from '../../images/context.js';
 import { listTags } from '../../images/read-images.js';
 import { removeTagEverywhere, renameTagEverywhere } from '../../images/edit-tags.js';
 import { callerId } from '../authenticate.js';
-import type { ListingCache } from '../listing-cache.js';
+import { asksForFresh, type ListingCache } from '../listing-cache.js';
 import { methodNotAllowed } from '../problem.js';
 import { sendJson, sendJsonText } from '../send-json.js';
 import { PageQuery, RenameTagBody, TagPath, TagsQuery } from '../schemas.js';
@@ -26,7 +26,9 @@ export function tagRoutes(
       const { limit, prefix } = tagsQuery(req);
       const owner = callerId(req);
       const counts = async () => ({ items: await listTags(ctx, owner, { limit, prefix }) });
-      sendJsonText(res, await listings.listing(owner, ['tags', limit, prefix ?? ''], counts));
+      const fresh = asksForFresh(req.headers['cache-control']);
+      const key = ['tags', limit, prefix ?? ''];
+      sendJsonText(res, await listings.listing(owner, key, counts, fresh));
     })
     .all(methodNotAllowed(['GET']));
 
