@@ -98,7 +98,7 @@ describe('the web gallery in chromium', () => {
     await page.locator('#drop-zone').dispatchEvent('drop', { dataTransfer: drop });
     await seeText(
       page.locator('#upload').getByRole('alert'),
-      'huge.jpg was not uploaded: it is larger than the 10 MB allowed.',
+      'huge.jpg was not uploaded: it is larger than the 10 MiB allowed.',
     );
     expect(requests.slice(before).map((r) => `${r.method()} ${r.url()}`)).toEqual([]);
 
@@ -209,7 +209,7 @@ describe('the web gallery in chromium', () => {
     await page.evaluate(`sessionStorage.setItem('pixtag.token', 'expired');
       sessionStorage.setItem('pixtag.username', 'someone')`);
     await page.reload();
-    await seeText(authError, 'Your session has ended. Sign in again.');
+    await seeText(authError, 'Your session has expired, sign in again.');
     expect(await signOut.isVisible()).toBe(false);
 
     expect(readFileSync(SCREENSHOT).subarray(1, 4).toString()).toBe('PNG');

@@ -10,6 +10,7 @@ import type {
   SignedUpload,
   TagCount,
 } from './contract.js';
+import { viewQuery, type ViewState } from './view-state.js';
 
 export class ApiError extends Error {
   constructor(
@@ -48,9 +49,10 @@ export class Api {
     return this.call('POST', 'signin', { username, password }, false);
   }
 
-  listImages(tags: string[], cursor: string | null, limit: number): Promise<ImagePage> {
-    const query = new URLSearchParams({ limit: String(limit) });
-    if (tags.length > 0) query.set('tags', tags.join(','));
+  /** One page of the view: the URL's own parameters (view-state.ts), plus paging. */
+  listImages(view: ViewState, cursor: string | null, limit: number): Promise<ImagePage> {
+    const query = viewQuery(view);
+    query.set('limit', String(limit));
     if (cursor) query.set('cursor', cursor);
     return this.call('GET', `images?${query}`);
   }
@@ -77,6 +79,27 @@ export class Api {
 
   async listTags(): Promise<TagCount[]> {
     const page = await this.call<{ items: TagCount[] }>('GET', 'tags?limit=1000');
+    return page.items;
+  }
+
+  /** Tag names starting with `prefix`, most used first (autocomplete). */
+  async suggestTags(prefix: string, limit = 10): Promise<TagCount[]> {
+    const query = new URLSearchParams({ prefix, limit: String(limit) });
+    const page = await this.call<{ items: TagCount[] }>('GET', `tags?${query}`);
+    return page.items;
+  }
+
+  addTag(id: string, tag: string): Promise<Image> {
+    return this.call('PUT', `images/${encodeURIComponent(id)}/tags/${encodeURIComponent(tag)}`);
+  }
+
+  removeTag(id: string, tag: string): Promise<Image> {
+    return this.call('DELETE', `images/${encodeURIComponent(id)}/tags/${encodeURIComponent(tag)}`);
+  }
+
+  /** All or nothing, in one request: every image gets `add` and loses `remove`. */
+  async editTags(ids: string[], edit: { add?: string[]; remove?: string[] }): Promise<Image[]> {
+    const page = await this.call<{ items: Image[] }>('POST', 'images/tags', { ids, ...edit });
     return page.items;
   }
 

@@ -1,9 +1,11 @@
 // The detail view, a modal <dialog> (Escape closes it, focus stays inside): the image at full size,
-// each tag with its confidence, "Retag", and "Delete" behind a confirmation.
+// its size, dimensions, upload date and a download link, its tags to edit (detail-tags.ts),
+// "Retag", and "Delete" behind a confirmation.
 import { ApiError, type Api } from './api.js';
 import { announce } from './announce.js';
 import type { Image } from './contract.js';
-import { altText, byId, h } from './dom.js';
+import { DetailTags } from './detail-tags.js';
+import { altText, byId, formatBytes, h } from './dom.js';
 
 export interface DetailOptions {
   api: Api;
@@ -17,7 +19,9 @@ export class DetailView {
   private readonly title = byId('detail-title', HTMLHeadingElement);
   private readonly figure = byId('detail-figure', HTMLDivElement);
   private readonly status = byId('detail-status', HTMLParagraphElement);
-  private readonly tags = byId('detail-tags', HTMLUListElement);
+  private readonly facts = byId('detail-facts', HTMLDListElement);
+  private readonly download = byId('detail-download', HTMLAnchorElement);
+  private readonly tags: DetailTags;
   private readonly retagButton = byId('retag', HTMLButtonElement);
   private readonly deleteButton = byId('delete', HTMLButtonElement);
   private readonly error = byId('detail-error', HTMLParagraphElement);
@@ -26,6 +30,15 @@ export class DetailView {
   private image: Image | undefined;
 
   constructor(private readonly options: DetailOptions) {
+    this.tags = new DetailTags({
+      api: options.api,
+      current: () => this.image,
+      onEdited: (image) => {
+        this.show(image);
+        options.onChanged(image);
+      },
+      onError: (error) => this.fail(error),
+    });
     byId('detail-close', HTMLButtonElement).addEventListener('click', () => this.close());
     this.retagButton.addEventListener('click', () => void this.retag());
     this.deleteButton.addEventListener('click', () => {
@@ -45,6 +58,7 @@ export class DetailView {
   async open(image: Image): Promise<void> {
     this.image = image;
     this.error.textContent = '';
+    this.tags.reset();
     this.render(image, true);
     this.dialog.showModal();
     // The listing's signed URL may be old by now: ask for a fresh one.
@@ -84,19 +98,39 @@ export class DetailView {
         : image.status === 'pending'
           ? 'Pending: being tagged…'
           : `Tagged ${new Date(image.taggedAt ?? image.createdAt).toLocaleString()}`;
-    this.tags.replaceChildren(
-      ...image.tags.map((tag) =>
+    this.renderFacts(image);
+    this.tags.render(image);
+    this.retagButton.disabled = image.status === 'pending';
+  }
+
+  private renderFacts(image: Image): void {
+    const created = new Date(image.createdAt);
+    const fact = (term: string, ...value: Array<Node | string>) => [
+      h('dt', {}, term),
+      h('dd', {}, ...value),
+    ];
+    this.facts.replaceChildren(
+      ...fact('Size', formatBytes(image.size)),
+      ...(image.width && image.height
+        ? fact('Dimensions', `${image.width} × ${image.height} px`)
+        : []),
+      ...fact(
+        'Uploaded',
         h(
-          'li',
-          {},
-          h('span', { class: 'tag-name' }, tag.name),
-          ' ',
-          h('span', { class: 'confidence' }, `${Math.round(tag.confidence * 100)}%`),
+          'time',
+          { datetime: image.createdAt },
+          created.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }),
         ),
       ),
     );
-    if (image.tags.length === 0) this.tags.append(h('li', {}, 'No tags.'));
-    this.retagButton.disabled = image.status === 'pending';
+    // The listing's URL may be stale: only the fresh one (open() asks for it) is offered.
+    this.download.hidden = !image.url;
+    if (image.url) {
+      this.download.href = image.url;
+      this.download.download = image.filename;
+    } else {
+      this.download.removeAttribute('href');
+    }
   }
 
   private async retag(): Promise<void> {

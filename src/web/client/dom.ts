@@ -23,10 +23,12 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+/** Bytes in binary units, as the limits are set (10 MiB is 10 × 1024 × 1024 bytes, not "10 MB"). */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / 1024 ** 2).toFixed(bytes < 10 * 1024 ** 2 ? 1 : 0)} MB`;
+  const [value, unit] = bytes < 1024 ** 2 ? [bytes / 1024, 'KiB'] : [bytes / 1024 ** 2, 'MiB'];
+  // One decimal below 10 (1.5 MiB), none above; Number() drops a ".0" (10 MiB, not 10.0 MiB).
+  return `${Number(value.toFixed(value < 10 ? 1 : 0))} ${unit}`;
 }
 
 /** The alt text of an image: what it shows, as far as pixtag knows. */

@@ -1,10 +1,14 @@
 // The grid: the person's images newest first, a page at a time (cursor pagination), the next
 // page loaded by "Load more" or when that button scrolls into view. Cards show the thumbnail
-// (never the full-size image), the tags as text and the status; pending cards update themselves.
+// (never the full-size image), the tags as text, the status and a box to select it for a bulk
+// edit; pending cards update themselves. Every preview has a fixed 4:3 box (CSS aspect-ratio and
+// width/height attributes), so a thumbnail that arrives late moves nothing: no layout shift.
 import { ApiError, type Api } from './api.js';
 import { announce } from './announce.js';
 import type { Image } from './contract.js';
 import { altText, byId, h } from './dom.js';
+import type { Selection } from './selection.js';
+import { EMPTY_VIEW, isFiltered, viewMatches, type ViewState } from './view-state.js';
 
 const PAGE_SIZE = 24;
 
@@ -13,6 +17,7 @@ export interface GalleryOptions {
   settled(id: string): Promise<Image>;
   onSettled(image: Image): void;
   onOpen(image: Image): void;
+  selection: Selection;
 }
 
 export class Gallery {
@@ -22,7 +27,7 @@ export class Gallery {
   private readonly cards = new Map<string, { image: Image; element: HTMLLIElement }>();
   private readonly observer: IntersectionObserver;
   private readonly resigned = new Set<string>();
-  private tags: string[] = [];
+  private view: ViewState = EMPTY_VIEW;
   private cursor: string | null = null;
   private hasMore = false;
   private loading = false;
@@ -36,16 +41,17 @@ export class Gallery {
     });
   }
 
-  /** Lists from the start, filtered to images having every one of `tags`. */
-  async show(tags: string[]): Promise<void> {
+  /** Lists the view from the start: one GET /images. */
+  async show(view: ViewState): Promise<void> {
     this.clear();
-    this.tags = tags;
+    this.view = view;
     this.hasMore = true;
     await this.loadMore();
   }
 
   clear(): void {
     this.generation++;
+    for (const id of this.cards.keys()) this.options.selection.forget(id);
     this.cards.clear();
     this.grid.replaceChildren();
     this.cursor = null;
@@ -61,7 +67,7 @@ export class Gallery {
     this.loading = true;
     this.updateControls();
     try {
-      const page = await this.options.api.listImages(this.tags, this.cursor, PAGE_SIZE);
+      const page = await this.options.api.listImages(this.view, this.cursor, PAGE_SIZE);
       if (generation !== this.generation) return;
       for (const image of page.items) this.place(image, 'append');
       this.cursor = page.nextCursor;
@@ -94,15 +100,30 @@ export class Gallery {
   remove(id: string): void {
     this.cards.get(id)?.element.remove();
     this.cards.delete(id);
+    this.options.selection.forget(id);
     this.updateControls();
   }
 
+  /** The cards' ids in grid order. */
+  ids(): string[] {
+    return [...this.cards.keys()].sort((a, b) => this.position(a) - this.position(b));
+  }
+
+  /** Each card's box says whether it is selected. */
+  syncSelection(): void {
+    for (const [id, { element }] of this.cards) {
+      const box = element.querySelector<HTMLInputElement>('input.card-select');
+      if (box) box.checked = this.options.selection.has(id);
+    }
+  }
+
+  private position(id: string): number {
+    const element = this.cards.get(id)?.element;
+    return element ? [...this.grid.children].indexOf(element) : -1;
+  }
+
   private matches(image: Image): boolean {
-    if (this.tags.length === 0) return true;
-    return (
-      image.status === 'tagged' &&
-      this.tags.every((tag) => image.tags.some((own) => own.name === tag))
-    );
+    return viewMatches(this.view, image);
   }
 
   private place(image: Image, where: 'append' | 'prepend' | 'replace'): void {
@@ -131,6 +152,9 @@ export class Gallery {
       ? h('img', {
           src: image.thumbnailUrl,
           alt: altText(image),
+          // The box's ratio before a byte arrives (the CSS sets the same 4:3 and crops to it).
+          width: '320',
+          height: '240',
           loading: 'lazy',
           decoding: 'async',
         })
@@ -148,10 +172,20 @@ export class Gallery {
         : image.status;
     const button = h('button', { type: 'button', class: 'card-open' }, image.filename);
     button.addEventListener('click', open);
+    const select = h('input', {
+      type: 'checkbox',
+      class: 'card-select',
+      'aria-label': `Select ${image.filename}`,
+      checked: this.options.selection.has(image.id),
+    });
+    select.addEventListener('click', (event) =>
+      this.options.selection.click(image.id, select.checked, event.shiftKey),
+    );
     return h(
       'li',
       { class: 'card', 'data-status': image.status },
       h('figure', {}, preview, h('figcaption', {}, button)),
+      select,
       h('p', { class: 'card-tags' }, tags || (image.status === 'pending' ? '' : 'no tags')),
       h('p', { class: 'card-status' }, status),
     );
@@ -170,12 +204,14 @@ export class Gallery {
   }
 
   private updateControls(): void {
-    this.loadMoreButton.hidden = !this.hasMore;
+    // Hidden while the first page loads: shown, it would be pushed down by the cards (a shift).
+    this.loadMoreButton.hidden = !this.hasMore || this.cards.size === 0;
     this.loadMoreButton.disabled = this.loading;
     this.loadMoreButton.setAttribute('aria-busy', String(this.loading));
     this.empty.hidden = this.loading || this.hasMore || this.cards.size > 0;
-    this.empty.textContent =
-      this.tags.length > 0 ? 'No image has all the selected tags.' : 'No images yet: upload some.';
+    this.empty.textContent = isFiltered(this.view)
+      ? 'No image matches these filters.'
+      : 'No images yet: upload some.';
     // Observed afresh after every page: if the button is still in view, the next page follows.
     this.observer.disconnect();
     if (this.hasMore && !this.loading) this.observer.observe(this.loadMoreButton);

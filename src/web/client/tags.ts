@@ -1,9 +1,14 @@
 // The tag list (every tag of the person, with counts) and the filter built from it: clicking a
 // tag toggles it; the selected tags show as removable chips; the gallery shows images having all.
+// A selected tag that no image has any more (its last image deleted or untagged) is dropped from
+// the selection, chip and all, once the counts say so.
 import { ApiError, type Api } from './api.js';
 import { announce } from './announce.js';
 import type { TagCount } from './contract.js';
 import { byId, h } from './dom.js';
+
+/** GET /tags' largest page: with more tags than this, a missing name proves nothing. */
+const TAG_LIMIT = 1000;
 
 export class TagFilter {
   private readonly list = byId('tag-list', HTMLUListElement);
@@ -17,8 +22,17 @@ export class TagFilter {
 
   constructor(
     private readonly api: Api,
-    private readonly onChange: (selected: string[]) => void,
+    /** The person chose other tags (`dropped`: the counts show no image has them any more). */
+    private readonly onChange: (selected: string[], dropped: boolean) => void,
+    /** Every tag name, newly loaded. */
+    private readonly onLoaded: (names: string[]) => void = () => {},
   ) {}
+
+  /** The selection, as the view says (after a reload or the back button). */
+  select(selected: string[]): void {
+    this.selected = selected;
+    this.render();
+  }
 
   /** Reloads the counts; calls while one is running coalesce into one more. */
   async refresh(): Promise<void> {
@@ -36,6 +50,8 @@ export class TagFilter {
           // since then still runs: the loop's condition).
           if (generation !== this.generation) continue;
           this.tags = tags;
+          this.onLoaded(tags.map((tag) => tag.name));
+          this.dropGone();
         } catch (error) {
           if (!(error instanceof ApiError && error.status === 401))
             announce(
@@ -59,12 +75,15 @@ export class TagFilter {
     const on = !this.selected.includes(name);
     this.selected = on ? [...this.selected, name] : this.selected.filter((tag) => tag !== name);
     this.render();
-    announce(
-      this.selected.length > 0
-        ? `Showing images tagged ${this.selected.join(' and ')}.`
-        : 'Showing all images.',
-    );
-    this.onChange(this.selected);
+    this.onChange(this.selected, false);
+  }
+
+  private dropGone(): void {
+    if (this.tags.length >= TAG_LIMIT) return;
+    const kept = this.selected.filter((name) => this.tags.some((tag) => tag.name === name));
+    if (kept.length === this.selected.length) return;
+    this.selected = kept;
+    this.onChange(kept, true);
   }
 
   private render(): void {
