@@ -197,9 +197,9 @@ export async function startOpenSearchFake(): Promise<OpenSearchFake> {
         id: id as string,
         deleting: false,
         source: lines[k + 1],
-        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a number from the JSON action
-        ifSeqNo: seqNo === undefined ? undefined : String(seqNo),
-        ifPrimaryTerm: term === undefined ? undefined : String(term as number),
+        // Numbers in the JSON action line (the fake compares them as the strings a URL would carry).
+        ifSeqNo: seqNo === undefined ? undefined : JSON.stringify(seqNo),
+        ifPrimaryTerm: term === undefined ? undefined : JSON.stringify(term),
       };
       try {
         const injected = conflicts.get(write.id) ?? 0;
