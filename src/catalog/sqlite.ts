@@ -9,6 +9,7 @@ import type { TagEdit } from '../domain/tag-edits.js';
 import type { ImageCatalog, ListQuery, Page, Processed, TagCountQuery } from './image-catalog.js';
 import { compare, nextCursor, normaliseListQuery, type NormalQuery } from './list-query.js';
 import { COLUMNS, listSql, OWNER, shapeKey, type ListShape } from './sqlite-list.js';
+import { registerSearch, wordsParam } from './sqlite-search.js';
 import { encodeTags, tagNeedle, toRecord, type ImageRow } from './sqlite-rows.js';
 import { SqliteTagWrites } from './sqlite-tags.js';
 import type { ImageRecord, Tag, TagCount } from '../domain/image.js';
@@ -69,6 +70,7 @@ export class SqliteImageCatalog implements ImageCatalog {
   private readonly tagWrites: SqliteTagWrites;
 
   constructor(private readonly db: Db) {
+    registerSearch(db); // before prepare: statements name its function
     this.sql = prepare(db);
     this.tagWrites = new SqliteTagWrites(db, (owner, id) => this.read(owner, id));
   }
@@ -183,9 +185,11 @@ export class SqliteImageCatalog implements ImageCatalog {
       any: 0,
       none: query.none.length,
       status: false,
+      words: query.words.length > 0,
       order: query.order,
       after: query.after !== undefined,
     };
+    if (shape.words) params.words = wordsParam(query.words);
     const bind = (prefix: string, values: string[]) =>
       values.forEach((value, k) => (params[`${prefix}${k}`] = value));
     if (query.all.length > 0) {

@@ -115,6 +115,11 @@ describe.each(['sqlite', 'opensearch'] as const)(
           (i) => i.status === 'tagged' && !has(i, 'person') && !has(i, 'car'),
         ],
         ['/tags/dog/images?notTags=car', (i) => has(i, 'dog') && !has(i, 'car')],
+        // q: word prefixes of the filename (photo-<second>.jpg) and of tag names, any case.
+        ['/images?q=TRAFF', (i) => has(i, 'traffic light')],
+        ['/images?q=photo-1', (i) => String(i.second).startsWith('1')],
+        ['/images?q=do&notTags=person', (i) => has(i, 'dog') && !has(i, 'person')],
+        ['/images?q=light%20photo&status=tagged', (i) => has(i, 'traffic light')],
         [
           '/tags/person/images?anyTags=car,dog',
           (i) => has(i, 'person') && (has(i, 'car') || has(i, 'dog')),

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ImageRecord } from '../../src/domain/image.js';
 import type { ListQuery } from '../../src/catalog/image-catalog.js';
 import { OpenSearchImageCatalog } from '../../src/catalog/opensearch.js';
+import { imageCatalogTextContract } from './image-catalog-text.contract.js';
 import { IMAGE_MAPPING } from '../../src/catalog/opensearch-mapping.js';
 import {
   DomainError,
@@ -30,11 +31,14 @@ afterAll(() => fake.close());
 
 const newIndex = () => `images-${randomUUID()}`;
 
-imageCatalogContract('OpenSearch via an in-memory fake', async () => {
+const openSearchHarness = async () => {
   const client = new OpenSearch.Client({ node: fake.url });
   const catalog = await OpenSearchImageCatalog.open({ url: fake.url, index: newIndex(), client });
   return { catalog, close: () => catalog.close() };
-});
+};
+
+imageCatalogContract('OpenSearch via an in-memory fake', openSearchHarness);
+imageCatalogTextContract(openSearchHarness, 'OpenSearch via an in-memory fake');
 
 const image = (ownerId: string, extra: Partial<ImageRecord> = {}): ImageRecord => ({
   id: randomUUID(),
