@@ -17,6 +17,9 @@
 //   oldest page       list(owner, [], order 'oldest')
 //   tag counts        countTags(owner, { limit: 100 })
 //   listing page      list(owner, [], 20)
+//   q filename        list(owner, q 'photo 99')   filenames photo-<i>.jpg: i starting with 99
+//   q tag             list(owner, q 'traff')      a prefix of the mid tag's first word
+//   q + tag           list(owner, ['person'], q 'traff')
 //   bulk add 100      editTags(owner, 100 newest ids, add a user tag), undone untimed after
 //   deep page         list(owner, [], 20) from the cursor after 10 pages (fewer if owners are small)
 // Warm-up: WARMUP rounds of every query on every size before any sample is kept; the files were
@@ -94,6 +97,9 @@ const QUERIES = [
   'tag counts',
   'listing page',
   'deep page',
+  'q filename',
+  'q tag',
+  'q + tag',
   'bulk add 100',
 ] as const;
 type Query = (typeof QUERIES)[number];
@@ -155,6 +161,9 @@ function runner(s: Subject): Record<Query, (owner: string) => Promise<number>> {
       if (items === 0) throw new Error(`The deep page of ${label(s.size)} is empty.`);
       return items;
     },
+    'q filename': (o) => list(o, [], undefined, { q: 'photo 99' }),
+    'q tag': (o) => list(o, [], undefined, { q: 'traff' }),
+    'q + tag': (o) => list(o, [COMMON], undefined, { q: 'traff' }),
     'bulk add 100': async (o) => {
       const edited = await s.catalog.editTags(o, s.bulkIds.get(o)!, {
         add: [BULK_TAG],
