@@ -1,0 +1,194 @@
+// The gallery's v2 features in a real browser, by roles and labels: tag editing in the detail
+// view, a bulk edit, filters that live in the URL (reload and the back button), and the
+// session-expired message. Two photos are uploaded through the real HTTP API first (and tagged by
+// the real model), so the page starts from a known catalog.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Locator, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
+import { FIXTURES } from '../support/local-app.js';
+import { launchChromium, startGalleryServer, type GalleryServer } from './support.js';
+
+const TAGGING_MS = 90_000;
+const USER = { username: 'bob', password: 'wonderland' };
+
+const textOf = async (locator: Locator) => (await locator.textContent()) ?? '';
+const seeText = (locator: Locator, expected: string | RegExp, timeoutMs = 15_000) =>
+  eventually(async () => expect(await textOf(locator)).toMatch(expected), { timeoutMs });
+const seeCount = (locator: Locator, count: number) =>
+  eventually(async () => expect(await locator.count()).toBe(count));
+
+interface Listed {
+  id: string;
+  filename: string;
+  status: string;
+  tags: { name: string; source: string }[];
+}
+
+describe('editing tags and searching in the gallery (chromium)', () => {
+  let server: GalleryServer;
+  let browser: Browser;
+  let page: Page;
+  let token: string;
+  const requests: Request[] = [];
+
+  async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
+  async function upload(file: string, contentType: string): Promise<void> {
+    const bytes = readFileSync(join(FIXTURES, file));
+    const created = await api<{ upload: { url: string; headers?: Record<string, string> } }>(
+      'POST',
+      '/images',
+      { filename: file, contentType, size: bytes.length },
+    );
+    const put = await fetch(created.upload.url, {
+      method: 'PUT',
+      headers: { 'Content-Type': contentType, ...created.upload.headers },
+      body: bytes,
+    });
+    expect(put.ok).toBe(true);
+  }
+
+  const listed = async () => (await api<{ items: Listed[] }>('GET', '/images')).items;
+  const byName = async (filename: string) =>
+    (await listed()).find((image) => image.filename === filename)!;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    server = await startGalleryServer();
+    await api('POST', '/signup', USER);
+    token = (await api<{ token: string }>('POST', '/signin', USER)).token;
+    await upload('astronaut.png', 'image/png');
+    await upload('bus.jpg', 'image/jpeg');
+    await eventually(
+      async () =>
+        expect((await listed()).map((image) => image.status)).toEqual(['tagged', 'tagged']),
+      { timeoutMs: TAGGING_MS },
+    );
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('request', (request) => requests.push(request));
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Username').fill(USER.username);
+    await page.getByLabel('Password').fill(USER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await seeCount(page.getByRole('list', { name: 'Images' }).getByRole('listitem'), 2);
+  }, TAGGING_MS + 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const cards = () => page.getByRole('list', { name: 'Images' }).getByRole('listitem');
+
+  it('when a tag is added and removed in the detail view, then the image carries it as the user’s, then not', async () => {
+    await page.getByRole('button', { name: 'astronaut.png' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    // The facts a person looks for: a download link, the size, the dimensions, the date.
+    expect(
+      await dialog.getByRole('link', { name: 'Download original' }).getAttribute('href'),
+    ).toBeTruthy();
+    await seeText(dialog, /KiB|MiB/);
+    await seeText(dialog, /\d+ × \d+/);
+
+    await dialog.getByLabel('Add a tag').fill('NASA');
+    await dialog.getByLabel('Add a tag').press('Enter');
+    await dialog.getByRole('button', { name: 'Remove tag nasa' }).waitFor();
+    await eventually(async () =>
+      expect((await byName('astronaut.png')).tags).toContainEqual(
+        expect.objectContaining({ name: 'nasa', source: 'user' }),
+      ),
+    );
+
+    await dialog.getByRole('button', { name: 'Remove tag nasa' }).click();
+    await eventually(async () =>
+      expect(await dialog.getByRole('button', { name: 'Remove tag nasa' }).count()).toBe(0),
+    );
+    await eventually(async () =>
+      expect((await byName('astronaut.png')).tags.map((tag) => tag.name)).not.toContain('nasa'),
+    );
+    await page.keyboard.press('Escape');
+  });
+
+  it('when every image on the page is selected and a tag added, then both carry it', async () => {
+    await page.getByRole('button', { name: 'Select all on page' }).click();
+    await page.getByLabel('Tags for the selected images').fill('2024 trip');
+    await page.getByRole('button', { name: 'Add to selected' }).click();
+    await eventually(async () => {
+      const names = (await listed()).map((image) => image.tags.map((tag) => tag.name));
+      expect(names.every((tags) => tags.includes('2024 trip'))).toBe(true);
+    });
+    await seeText(cards().nth(0), /2024 trip/);
+    await seeText(cards().nth(1), /2024 trip/);
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+  });
+
+  it('when words are searched, then the URL holds them, a reload keeps the view and back restores it', async () => {
+    const before = requests.length;
+    await page.getByLabel('Words').fill('astro');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await eventually(async () => expect(new URL(page.url()).searchParams.get('q')).toBe('astro'));
+    await seeCount(cards(), 1);
+    await seeText(cards().nth(0), /astronaut\.png/);
+    // One filter change, at most two requests to the API (the listing, perhaps the tag counts).
+    const apiCalls = requests
+      .slice(before)
+      .filter((r) => ['fetch', 'xhr'].includes(r.resourceType()));
+    expect(apiCalls.length).toBeLessThanOrEqual(2);
+
+    await page.reload();
+    await seeCount(cards(), 1);
+    expect(await page.getByLabel('Words').inputValue()).toBe('astro');
+
+    await page.getByLabel('Status').selectOption('failed');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await eventually(async () =>
+      expect(new URL(page.url()).searchParams.get('status')).toBe('failed'),
+    );
+    await seeCount(cards(), 0);
+
+    await page.goBack();
+    await eventually(async () => expect(new URL(page.url()).searchParams.get('status')).toBeNull());
+    await seeCount(cards(), 1);
+    await page.goBack();
+    await eventually(async () => expect(new URL(page.url()).searchParams.get('q')).toBeNull());
+    await seeCount(cards(), 2);
+  });
+
+  it('when the session has expired, then the page says so and keeps the view', async () => {
+    await page.getByLabel('None of these tags').fill('bus');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await seeCount(cards(), 1);
+    // The server refuses the token from now on, as it does once a token has expired (a 401 with
+    // a problem body); the page's own token is left as it was.
+    await page.route(/\/images(\?|$)/, (route) =>
+      route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401 }),
+      }),
+    );
+    await page.getByLabel('Words').fill('bus');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await seeText(page.locator('body'), /Your session has expired, sign in again/);
+    // The view stays in the URL, so signing in again returns to it.
+    const params = new URL(page.url()).searchParams;
+    expect({ q: params.get('q'), notTags: params.get('notTags') }).toEqual({
+      q: 'bus',
+      notTags: 'bus',
+    });
+  });
+});
