@@ -8,6 +8,7 @@ import OpenSearch from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageRecord } from '../../src/domain/image.js';
 import { OpenSearchImageCatalog } from '../../src/catalog/opensearch.js';
+import { V1_MAPPING } from '../../src/catalog/opensearch-mapping.js';
 import { ImageChangedConcurrently, ImageNotFound } from '../../src/domain/errors.js';
 import { startOpenSearchFake, type OpenSearchFake } from '../support/opensearch-fake.js';
 
@@ -201,5 +202,81 @@ describe('OpenSearchImageCatalog tag edits', () => {
     expect(calls(from)).toEqual([`POST /${index}/_search`, 'POST /_bulk']);
     expect(await catalog.removeTag('alice', 'dog')).toBe(0);
     await catalog.close();
+  });
+});
+
+describe('OpenSearchImageCatalog migration of a v1 index', () => {
+  /** An index as v1 made it: v1's mapping and v1's documents (no user tags, vetoes or words). */
+  async function v1Index(count: number) {
+    const index = `images-${randomUUID()}`;
+    const client = new OpenSearch.Client({ node: fake.url });
+    await client.indices.create({ index, body: { mappings: V1_MAPPING } });
+    for (let k = 0; k < count; k += 1) {
+      const createdAt = new Date(Date.UTC(2024, 0, 1) + k * 1000).toISOString();
+      await client.index({
+        index,
+        id: `old-${k}`,
+        body: {
+          id: `old-${k}`,
+          ownerId: 'alice',
+          filename: `Holiday ${k}.jpg`,
+          contentType: 'image/jpeg',
+          size: 10,
+          status: 'tagged',
+          createdAt,
+          taggedAt: createdAt,
+          tagNames: ['dog'],
+          tags: [{ name: 'dog', confidence: 0.9 }],
+        },
+      });
+    }
+    fake.refresh();
+    return index;
+  }
+
+  it('when a v1 index is opened, then the fields are added in place and every old document becomes findable by q', async () => {
+    const index = await v1Index(3);
+    const { catalog, calls } = await opened(index);
+    await catalog.schemaReady;
+    fake.refresh();
+    // Additive: one PUT _mapping with the new fields, the documents rewritten, then the version.
+    const sent = calls();
+    expect(sent[0]).toBe(`GET /${index}/_mapping`);
+    expect(sent.filter((call) => call === `POST /${index}/_mapping`)).toHaveLength(2);
+    expect(sent.some((call) => call.endsWith('/_bulk'))).toBe(true);
+    const mapping = fake.mapping(index) as {
+      _meta?: { schemaVersion?: number };
+      properties: Record<string, unknown>;
+    };
+    expect(mapping._meta?.schemaVersion).toBe(2);
+    expect(Object.keys(mapping.properties)).toEqual(expect.arrayContaining(['words', 'userTags']));
+    // The old documents read as v2 records, and q finds them by filename and by tag.
+    expect(await found(catalog, 'holi')).toEqual([
+      'Holiday 0.jpg',
+      'Holiday 1.jpg',
+      'Holiday 2.jpg',
+    ]);
+    expect(await found(catalog, 'dog 1')).toEqual(['Holiday 1.jpg']);
+    const old = await catalog.get('alice', 'old-0');
+    expect(old?.tags).toEqual([{ name: 'dog', confidence: 0.9, source: 'model' }]);
+    await catalog.close();
+  });
+
+  it('when the backfill fails midway, then the version stays 1 and the next open finishes it', async () => {
+    const index = await v1Index(2);
+    // (Not a 502–504: the client retries those by itself.)
+    fake.failNext(500, 'internal_server_error', (r) => r.path.endsWith('/_bulk'));
+    const first = await opened(index);
+    await first.catalog.schemaReady; // a failure is logged, not thrown
+    const mapping = () => fake.mapping(index) as { _meta?: { schemaVersion?: number } };
+    expect(mapping()._meta?.schemaVersion).toBeUndefined();
+    await first.catalog.close();
+
+    const second = await opened(index);
+    await second.catalog.schemaReady;
+    fake.refresh();
+    expect(mapping()._meta?.schemaVersion).toBe(2);
+    expect(await found(second.catalog, 'holiday')).toEqual(['Holiday 0.jpg', 'Holiday 1.jpg']);
+    await second.catalog.close();
   });
 });

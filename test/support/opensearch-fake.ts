@@ -8,7 +8,7 @@
 // (unknown routes, query parameters, DSL, mapping options or document fields), so an adapter
 // change cannot pass by being ignored. Like OpenSearch, GET and mget by id are real-time but a
 // search sees only what a refresh published: writes with `refresh` publish at once, others wait
-// for refresh(). Routes: PUT <index>, GET/PUT <index>/_mapping, <index>/_search, <index>/_mget,
+// for refresh(). Routes: PUT <index>, GET/PUT/POST <index>/_mapping, <index>/_search, <index>/_mget,
 // GET/PUT/DELETE <index>/_doc/<id>, POST _bulk (index actions). Search: opensearch-fake-dsl.ts;
 // mappings and documents: opensearch-fake-mapping.ts.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
@@ -92,7 +92,8 @@ export async function startOpenSearchFake(): Promise<OpenSearchFake> {
     if (endpoint === '_mapping' && !id) {
       allowParams(request);
       if (method === 'GET') return [200, { [name]: { mappings: index.mapping } }];
-      if (method === 'PUT') {
+      // OpenSearch takes the update as PUT or POST (opensearch-js sends POST).
+      if (method === 'PUT' || method === 'POST') {
         index.mapping = putMapping(index.mapping, object(request.body, 'body'));
         return [200, { acknowledged: true }];
       }
