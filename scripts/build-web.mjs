@@ -5,7 +5,7 @@
 // node_modules so that the plain server, the container and the Lambda bundle (none of which has
 // dev packages) serve GET /docs from the very same files (src/http/routes/docs.ts).
 import { build } from 'esbuild';
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,8 +22,30 @@ const VIEWER_FILES = [
   'swagger-ui-bundle.js.LICENSE.txt',
 ];
 
-/** Builds into outdir (emptied first); the browser test and the Lambda build call it too. */
+/**
+ * Builds into outdir, replacing it whole; the browser tests and the Lambda build call it too. The
+ * files are written beside it and swapped in by rename: a server already serving outdir (another
+ * test file's, running in parallel) never sees it empty or half written.
+ */
 export async function buildWeb(outdir) {
+  const fresh = `${outdir}.${process.pid}.new`;
+  const result = await buildInto(fresh);
+  const old = `${outdir}.${process.pid}.old`;
+  await rename(outdir, old).catch((error) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  try {
+    await rename(fresh, outdir);
+  } catch (error) {
+    // Another process swapped in its own build meanwhile: the same sources, so keep that one.
+    if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+    await rm(fresh, { recursive: true, force: true });
+  }
+  await rm(old, { recursive: true, force: true });
+  return result;
+}
+
+async function buildInto(outdir) {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   const result = await build({

@@ -168,6 +168,50 @@ describe('editing tags and searching in the gallery (chromium)', () => {
     await seeCount(cards(), 2);
   });
 
+  it('when the page loads and its thumbnails arrive, then nothing moves (no layout shift)', async () => {
+    // Every layout shift the page makes, from its first paint (as Core Web Vitals' CLS counts).
+    await page.addInitScript(`
+      window.__shifts = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          if (entry.hadRecentInput) continue;
+          window.__shifts.push({
+            value: entry.value,
+            moved: entry.sources.map((s) => s.node ? (s.node.id || s.node.className || s.node.nodeName) : ''),
+          });
+        }
+      }).observe({ type: 'layout-shift', buffered: true });
+    `);
+    await page.goto(`${server.url}/`, { waitUntil: 'networkidle' });
+    await seeCount(cards(), 2);
+    await eventually(async () =>
+      expect(
+        await page.evaluate<boolean>(
+          `[...document.querySelectorAll('#grid img')].every((img) => img.complete && img.naturalWidth > 0)`,
+        ),
+      ).toBe(true),
+    );
+    // Named, so a failure says what moved.
+    expect(await page.evaluate<unknown[]>('window.__shifts')).toEqual([]);
+  });
+
+  it('when any-of and untagged filters are set, then exactly their images show', async () => {
+    await page.goto(`${server.url}/?anyTags=bus,nasa`);
+    await seeCount(cards(), 1);
+    await seeText(cards().nth(0), /bus\.jpg/);
+    expect(await page.getByLabel('Any of these tags').inputValue()).toMatch(/bus/);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await seeCount(cards(), 2);
+    await page.getByLabel('Only images without tags').check();
+    await page.getByRole('button', { name: 'Search' }).click();
+    await eventually(async () =>
+      expect(new URL(page.url()).searchParams.get('untagged')).toBe('true'),
+    );
+    await seeCount(cards(), 0);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await seeCount(cards(), 2);
+  });
+
   it('when the session has expired, then the page says so and keeps the view', async () => {
     await page.getByLabel('None of these tags').fill('bus');
     await page.getByRole('button', { name: 'Search' }).click();
