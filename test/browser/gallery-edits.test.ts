@@ -212,6 +212,25 @@ describe('editing tags and searching in the gallery (chromium)', () => {
     await seeCount(cards(), 2);
   });
 
+  it('when the last image with a filtered tag is deleted, then its chip goes too', async () => {
+    await page.goto(`${server.url}/`);
+    await seeCount(cards(), 2);
+    const tagList = page.getByRole('list', { name: 'All tags' });
+    await tagList.getByRole('button', { name: /^bus/ }).click();
+    const chips = page.getByRole('list', { name: 'Selected tags' });
+    await seeText(chips, /bus/);
+    await seeCount(cards(), 1);
+
+    await page.getByRole('button', { name: 'bus.jpg' }).click();
+    const detail = page.getByRole('dialog');
+    await detail.getByRole('button', { name: 'Delete' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Delete this image?' });
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await detail.waitFor({ state: 'hidden' });
+    await eventually(async () => expect(await chips.getByText('bus').count()).toBe(0));
+    expect(new URL(page.url()).searchParams.get('tags')).toBeNull();
+  });
+
   it('when the session has expired, then the page says so and keeps the view', async () => {
     await page.getByLabel('None of these tags').fill('bus');
     await page.getByRole('button', { name: 'Search' }).click();
