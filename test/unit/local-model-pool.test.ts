@@ -108,6 +108,7 @@ describe('LocalModelPool (with a fake model thread)', () => {
     const outcomes = await Promise.all(jobs);
     expect(outcomes.every((o) => o instanceof TransientError)).toBe(true);
     expect(p.stats()).toMatchObject({ threads: 0, busy: 0, queued: 0, crashes: 0 });
-    expect(osThreads()).toBe(before);
+    // An exited worker's OS thread can outlive its 'exit' event by a moment on a loaded machine.
+    await expect.poll(osThreads, { timeout: 5_000 }).toBe(before);
   });
 });
