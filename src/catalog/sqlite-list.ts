@@ -14,7 +14,6 @@
 // B-tree descent. A filter costs what the candidates the page walks past cost, never a scan.
 // The OR's arms cannot read rows before the merge: their notTags are exact-key probes.
 import type { ListOrder } from './image-catalog.js';
-import { MATCHES } from './sqlite-search.js';
 
 export type Driver = 'images' | 'tagged' | 'pending' | 'failed' | 'untagged' | 'tag' | 'any';
 
@@ -29,8 +28,6 @@ export interface ListShape {
   none: number;
   /** Beside `tag` or `any`: the image must have status @status (a user's tag can be on any). */
   status: boolean;
-  /** q: the row must match @words (sqlite-search.ts, checked on the row the walk reads). */
-  words: boolean;
   order: ListOrder;
   after: boolean;
 }
@@ -86,7 +83,7 @@ function checks(shape: ListShape): string {
   const any = shape.any > 0 ? `AND (${repeat(shape.any, (k) => has(`any${k}`), ' OR ')})` : '';
   const none = repeat(shape.none, (k) => `AND NOT ${has(`none${k}`)}`, ' ');
   const status = shape.status ? 'AND i.status = @status' : '';
-  return `${all} ${any} ${none} ${status} ${shape.words ? `AND ${MATCHES('i')}` : ''}`;
+  return `${all} ${any} ${none} ${status}`;
 }
 
 /** A walk of image_tags for one tag (@<param>), then each candidate's image row by key. */
@@ -106,15 +103,10 @@ function tagWalk(shape: ListShape, param: string): string {
  */
 function arm(shape: ListShape, k: number): string {
   const none = shape.none > 0 ? `AND NOT EXISTS (${probe('n', TAG_KEY, 'not', shape.none)})` : '';
-  const onRow = [
-    ...(shape.status ? ['s.status = @status'] : []),
-    ...(shape.words ? [MATCHES('s')] : []),
-  ];
-  const status =
-    onRow.length > 0
-      ? `AND EXISTS (SELECT 1 FROM images s WHERE s.owner = t.owner
-      AND s.created_at = t.created_at AND +s.id = t.image_id AND ${onRow.join(' AND ')})`
-      : '';
+  const status = shape.status
+    ? `AND EXISTS (SELECT 1 FROM images s WHERE s.owner = t.owner
+      AND s.created_at = t.created_at AND +s.id = t.image_id AND s.status = @status)`
+    : '';
   return `SELECT t.created_at AS created_at, t.image_id AS id FROM image_tags t
   WHERE t.owner = ${OWNER} AND t.name = @arm${k}
     ${shape.after ? after(TAG_KEY, shape.order) : ''} ${none} ${status}`;
@@ -158,4 +150,4 @@ export function listSql(shape: ListShape): string {
 
 /** A stable name for a shape, to prepare each statement once. */
 export const shapeKey = (s: ListShape) =>
-  `${s.driver}/${s.others}/${s.any}/${s.none}/${s.status ? 1 : 0}/${s.words ? 1 : 0}/${s.order}/${s.after ? 1 : 0}`;
+  `${s.driver}/${s.others}/${s.any}/${s.none}/${s.status ? 1 : 0}/${s.order}/${s.after ? 1 : 0}`;

@@ -9,15 +9,25 @@ import type { TagEdit } from '../domain/tag-edits.js';
 import type { ImageCatalog, ListQuery, Page, Processed, TagCountQuery } from './image-catalog.js';
 import { compare, nextCursor, normaliseListQuery, type NormalQuery } from './list-query.js';
 import { COLUMNS, listSql, OWNER, shapeKey, type ListShape } from './sqlite-list.js';
-import { registerSearch, wordsParam } from './sqlite-search.js';
+import {
+  prepareSearch,
+  rowsSql,
+  searchRows,
+  walkSql,
+  type SearchStatements,
+} from './sqlite-search.js';
 import { encodeTags, tagNeedle, toRecord, type ImageRow } from './sqlite-rows.js';
 import { SqliteTagWrites } from './sqlite-tags.js';
+import { NEXT_DOC } from '../db/search-index.js';
 import type { ImageRecord, Tag, TagCount } from '../domain/image.js';
 
 /** The catalog's SQL, exported so the tests can check its query plans. */
 export const CATALOG_SQL = {
   /** A filtered listing page; one statement per shape, prepared when first needed. */
   list: listSql,
+  /** A listing with q: one FTS5 walk for every filter, then the rows of its docs (sqlite-search.ts). */
+  searchWalk: walkSql,
+  searchRows: rowsSql,
   tagCount: `SELECT count FROM tag_counts WHERE owner = ${OWNER} AND name = @name`,
   countTags: `
     SELECT name, count FROM tag_counts WHERE owner = ${OWNER} AND count > 0
@@ -31,12 +41,15 @@ export const CATALOG_SQL = {
   /** Bumped by triggers on every change to the owner's images (migration v4). */
   changeVersion: `SELECT version FROM owners WHERE id = @owner`,
   addOwner: `INSERT INTO owners (id) VALUES (@owner) ON CONFLICT (id) DO NOTHING`,
-  /** The images_tags_* triggers of the schema write image_tags (and tag_counts) from `tags`. */
+  /**
+   * The images_tags_* triggers of the schema write image_tags (and tag_counts) from `tags`, the
+   * images_search_* ones the full-text index at `doc`.
+   */
   insertImage: `
     INSERT INTO images (id, owner, filename, content_type, size, status, created_at, tagged_at,
-      error, tags, user_tags, width, height, text)
+      error, tags, user_tags, width, height, text, doc)
     VALUES (@id, ${OWNER}, @filename, @contentType, @size, @status, @createdAt, @taggedAt, @error,
-      @tags, @userTags, @width, @height, @text)`,
+      @tags, @userTags, @width, @height, @text, ${NEXT_DOC})`,
   deleteImage: `DELETE FROM images WHERE id = @id AND owner = ${OWNER}`,
 } as const;
 
@@ -68,10 +81,11 @@ export class SqliteImageCatalog implements ImageCatalog {
   /** Listing statements by shapeKey, the oldest dropped past MAX_STATEMENTS. */
   private readonly listings = new Map<string, Statement<ListParams, ImageRow>>();
   private readonly tagWrites: SqliteTagWrites;
+  private readonly search: SearchStatements;
 
   constructor(private readonly db: Db) {
-    registerSearch(db); // before prepare: statements name its function
     this.sql = prepare(db);
+    this.search = prepareSearch(db);
     this.tagWrites = new SqliteTagWrites(db, (owner, id) => this.read(owner, id));
   }
 
@@ -179,17 +193,16 @@ export class SqliteImageCatalog implements ImageCatalog {
   /** limit + 1 rows (one more tells whether a next page exists), by the cheapest walk. */
   private pageRows(owner: string, query: NormalQuery): ImageRow[] {
     const params: ListParams = { owner, limit: query.limit + 1, ...query.after };
+    if (query.words.length > 0) return searchRows(this.search, owner, query);
     const shape: ListShape = {
       driver: 'images',
       others: 0,
       any: 0,
       none: query.none.length,
       status: false,
-      words: query.words.length > 0,
       order: query.order,
       after: query.after !== undefined,
     };
-    if (shape.words) params.words = wordsParam(query.words);
     const bind = (prefix: string, values: string[]) =>
       values.forEach((value, k) => (params[`${prefix}${k}`] = value));
     if (query.all.length > 0) {

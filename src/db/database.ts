@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations, REBUILDING_MIGRATIONS } from './migrations.js';
+import { registerSearchFunctions } from './search-index.js';
 
 export type Db = Database.Database;
 
@@ -35,6 +36,9 @@ export function openDatabase(file: string): Db {
  * `version` (all of them unless a test or a benchmark wants an older schema).
  */
 export function migrate(db: Db, version = migrations.length): void {
+  // The image_search triggers and statements (v7) call its functions: every connection that writes images comes
+  // through here first, so it is registered here, before any migration or statement needs it.
+  registerSearchFunctions(db);
   const current = db.pragma('user_version', { simple: true }) as number;
   migrations.slice(current, version).forEach((sql, index) => {
     db.transaction(() => {

@@ -70,6 +70,9 @@ const params: Record<string, string | number> = {
   name: 'dog',
   createdAt: '2023-11-14T22:15:00.000Z',
   id: 'image-1-100',
+  match: '"x"*',
+  from: 1,
+  docs: '[1]',
 };
 
 function plan(db: Db, sql: string): string[] {
@@ -116,7 +119,6 @@ describe('SqliteImageCatalog query plans', () => {
           const probesAny = driver !== 'any' && driver !== 'untagged';
           shapes.push({
             status: false,
-            words: none === 1, // q is a row check: the plan must stay the same walk with it
             driver,
             others: driver === 'tag' || driver === 'any' ? others : 0,
             any: probesAny ? any : 0,
@@ -180,11 +182,9 @@ describe('SqliteImageCatalog query plans', () => {
         expect({ shape, probes }).toEqual({ shape, probes: Array(expected).fill(PROBE) });
         if (shape.driver === 'tag' || shape.driver === 'any') {
           expect(steps.at(-1)).toBe('SEARCH i USING PRIMARY KEY (owner=? AND created_at=?)');
-          // Nothing else is read: the tag ranges, the probes and the image rows (an OR's arm reads
-          // its row by key, `s`, only for a check on it: q's words).
+          // Nothing else is read: the tag ranges, the probes and the image rows.
           const searches = steps.filter((step) => step.startsWith('SEARCH'));
-          const arms = shape.others * (shape.words ? 3 : 2);
-          expect(searches).toHaveLength(shape.driver === 'any' ? arms + 1 : 2);
+          expect(searches).toHaveLength(shape.driver === 'any' ? shape.others * 2 + 1 : 2);
         }
       }
     }
@@ -203,6 +203,26 @@ describe('SqliteImageCatalog query plans', () => {
     expect(plan(db, s.changeVersion)).toEqual([
       'SEARCH owners USING INDEX sqlite_autoindex_owners_1 (id=?)',
     ]);
+    db.close();
+  });
+
+  it('when q lists, then one FTS5 walk in rowid order, bounded at a cursor, and each row by its doc', async () => {
+    const db = await seeded();
+    for (const order of ['newest', 'oldest'] as const) {
+      for (const after of [false, true]) {
+        const walk = plan(db, s.searchWalk(order, after));
+        // FTS5's plan string: M is the MATCH, < or > a rowid bound; the ORDER BY costs no sort.
+        expect(walk).toEqual([
+          expect.stringMatching(
+            new RegExp(`^SCAN image_search VIRTUAL TABLE INDEX \\d+:M\\d*${after ? '[<>]' : ''}$`),
+          ),
+        ]);
+        const rows = tableSteps(plan(db, s.searchRows(order, after)));
+        expect(rows[0]).toMatch(/^SCAN d VIRTUAL TABLE/);
+        expect(rows[1]).toMatch(/^SEARCH i USING INDEX images_by_doc \(doc=\?/);
+        expect(rows.join('\n')).not.toContain('TEMP B-TREE');
+      }
+    }
     db.close();
   });
 
@@ -481,6 +501,75 @@ describe('SQLite schema v5', () => {
       expect(indexes).toEqual(
         expect.arrayContaining(['images_pending', 'images_failed', 'images_untagged']),
       );
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SQLite schema v7', () => {
+  it('when a v6 database is opened, then q finds its images by every field, in page order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pixtag-catalog-'));
+    try {
+      const file = join(dir, 'pixtag.db');
+      const v6 = new Database(file);
+      migrate(v6, 6);
+      const t = (s: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, s)).toISOString();
+      v6.prepare(`INSERT INTO owners (id) VALUES ('alice'), ('bob')`).run();
+      const insert = v6.prepare(
+        `INSERT INTO images (owner, created_at, id, filename, content_type, size, status, tags,
+          user_tags, text) VALUES (?, ?, ?, ?, 'image/jpeg', 1, 'tagged', ?, ?, ?)`,
+      );
+      // a2 and a3 share a millisecond: their order is the id's.
+      insert.run(1, t(1), 'a1', 'Beach-day.jpg', '[["dog",0.9]]', '[]', null);
+      insert.run(1, t(2), 'a3', 'IMG_0042.jpg', '[]', '[["holiday",1]]', null);
+      insert.run(1, t(2), 'a2', 'scan.jpg', '[]', '[]', 'Total due: 12 EUR');
+      insert.run(2, t(3), 'b1', 'beach.jpg', '[["dog",0.9]]', '[]', null);
+      v6.close();
+
+      const db = openDatabase(file);
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+      const catalog = new SqliteImageCatalog(db);
+      const ids = async (q: string, query: Partial<ListQuery> = {}) =>
+        (await catalog.list('alice', { tags: [], limit: 10, q, ...query })).items.map((i) => i.id);
+      expect(await ids('beach')).toEqual(['a1']);
+      expect(await ids('tot eur')).toEqual(['a2']);
+      expect(await ids('holi')).toEqual(['a3']);
+      expect(await ids('do')).toEqual(['a1']);
+      expect(await ids('jpg png')).toEqual([]);
+      // One image a page across the shared millisecond, both ways.
+      for (const [order, expected] of [
+        ['newest', ['a3', 'a2', 'a1']],
+        ['oldest', ['a1', 'a2', 'a3']],
+      ] as const) {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await catalog.list('alice', { tags: [], q: 'jp', limit: 1, cursor, order });
+          seen.push(...page.items.map((i) => i.id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor !== undefined);
+        expect(seen).toEqual(expected);
+      }
+      // A new image in a millisecond that has one already takes the next doc.
+      await catalog.insert({
+        id: 'a0',
+        ownerId: 'alice',
+        filename: 'beach-again.jpg',
+        contentType: 'image/jpeg',
+        size: 1,
+        status: 'pending',
+        tags: [],
+        createdAt: t(1),
+      });
+      expect(await ids('beach')).toEqual(['a1', 'a0']);
+      const docs = db
+        .prepare(`SELECT doc FROM images ORDER BY doc`)
+        .pluck()
+        .safeIntegers(true)
+        .all();
+      expect(new Set(docs).size).toBe(5);
       db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
