@@ -59,6 +59,20 @@ export const imageId = {
   required: true,
   schema: { type: 'string', format: 'uuid' },
 };
+/**
+ * The request header the listings honour (http/listing-cache.ts asksForFresh). Said here because
+ * the cache is otherwise invisible: a client that knows of a change the API could not see would
+ * keep getting the cached page without learning that it can ask past it.
+ */
+export const freshListing = {
+  name: 'Cache-Control',
+  in: 'header',
+  required: false,
+  description:
+    "Listings are cached per user until that user's images change. `no-cache` (or `max-age=0`) answers afresh and refreshes the cache, for a client that knows of a change the API could not see; other directives are ignored.",
+  schema: { type: 'string' },
+  example: 'no-cache',
+};
 export const tagName = {
   name: 'tag',
   in: 'path',

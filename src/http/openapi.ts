@@ -5,6 +5,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { localFilePaths } from './openapi-files.js';
 import {
   authErrors,
+  freshListing,
   imageId,
   invalid,
   json,
@@ -97,7 +98,7 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number }) {
           tags: ['images'],
           summary: 'List and search your images, newest first (filters combine with AND)',
           ...secured,
-          parameters: queryParameters(S.ListImagesQuery),
+          parameters: [...queryParameters(S.ListImagesQuery), freshListing],
           responses: {
             '200': { description: 'A page of images', content: json(S.ImagePage) },
             ...invalid,
@@ -164,7 +165,7 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number }) {
           summary:
             "Your tags (the model's and yours) with how many images carry each, most used first",
           ...secured,
-          parameters: queryParameters(S.TagsQuery),
+          parameters: [...queryParameters(S.TagsQuery), freshListing],
           responses: {
             '200': { description: 'Tag counts', content: json(S.TagCounts) },
             ...invalid,
@@ -178,7 +179,7 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number }) {
           tags: ['tags'],
           summary: 'Your images having this tag (same as GET /images?tags=tag)',
           ...secured,
-          parameters: [tagName, ...queryParameters(S.PageQuery)],
+          parameters: [tagName, ...queryParameters(S.PageQuery), freshListing],
           responses: {
             '200': { description: 'A page of images', content: json(S.ImagePage) },
             ...invalid,

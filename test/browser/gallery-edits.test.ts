@@ -33,11 +33,12 @@ describe('editing tags and searching in the gallery (chromium)', () => {
   let token: string;
   const requests: Request[] = [];
 
-  async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  // `bearer`: another person's token, for a test that needs a catalog of its own.
+  async function api<T>(method: string, path: string, body?: unknown, bearer = token): Promise<T> {
     const res = await fetch(`${server.url}${path}`, {
       method,
       headers: {
-        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}),
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -46,12 +47,13 @@ describe('editing tags and searching in the gallery (chromium)', () => {
     return (await res.json()) as T;
   }
 
-  async function upload(file: string, contentType: string): Promise<void> {
+  async function upload(file: string, contentType: string, bearer = token): Promise<void> {
     const bytes = readFileSync(join(FIXTURES, file));
     const created = await api<{ upload: { url: string; headers?: Record<string, string> } }>(
       'POST',
       '/images',
       { filename: file, contentType, size: bytes.length },
+      bearer,
     );
     const put = await fetch(created.upload.url, {
       method: 'PUT',
@@ -61,7 +63,8 @@ describe('editing tags and searching in the gallery (chromium)', () => {
     expect(put.ok).toBe(true);
   }
 
-  const listed = async () => (await api<{ items: Listed[] }>('GET', '/images')).items;
+  const listed = async (bearer = token) =>
+    (await api<{ items: Listed[] }>('GET', '/images', undefined, bearer)).items;
   const byName = async (filename: string) =>
     (await listed()).find((image) => image.filename === filename)!;
 
@@ -135,6 +138,89 @@ describe('editing tags and searching in the gallery (chromium)', () => {
     await seeText(cards().nth(1), /2024 trip/);
     await page.getByRole('button', { name: 'Clear selection' }).click();
   });
+
+  it(
+    'when one image is clicked and a third shift-clicked, then the range between is selected and a removal reaches exactly those',
+    async () => {
+      // A person of their own with four images, so the other tests keep their two-image catalog and
+      // one image is left outside the range.
+      const carol = { username: 'carol', password: 'wonderland' };
+      await api('POST', '/signup', carol);
+      const carolToken = (await api<{ token: string }>('POST', '/signin', carol)).token;
+      for (const [file, type] of [
+        ['astronaut.png', 'image/png'],
+        ['boat.jpg', 'image/jpeg'],
+        ['bus.jpg', 'image/jpeg'],
+        ['car.jpg', 'image/jpeg'],
+      ] as const)
+        await upload(file, type, carolToken);
+      const carols = () => listed(carolToken);
+      await eventually(
+        async () =>
+          expect((await carols()).every((image) => image.status !== 'pending')).toBe(true),
+        { timeoutMs: TAGGING_MS },
+      );
+      // A tag of the user's on all four, set through the API: what the model finds plays no part.
+      await api(
+        'POST',
+        '/images/tags',
+        { ids: (await carols()).map((image) => image.id), add: ['album'] },
+        carolToken,
+      );
+
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      try {
+        const own = await context.newPage();
+        await own.goto(`${server.url}/`);
+        await own.getByLabel('Username').fill(carol.username);
+        await own.getByLabel('Password').fill(carol.password);
+        await own.getByRole('button', { name: 'Sign in' }).click();
+        const grid = own.getByRole('list', { name: 'Images' });
+        await seeCount(grid.getByRole('listitem'), 4);
+        // Page order as the person sees it, read from the page rather than assumed.
+        const order = await grid.getByRole('button').allTextContents();
+        expect(order.toSorted()).toEqual(['astronaut.png', 'boat.jpg', 'bus.jpg', 'car.jpg']);
+        const box = (filename: string) =>
+          grid.getByRole('checkbox', { name: `Select ${filename}` });
+        const [a, b, c, outside] = order as [string, string, string, string];
+
+        await box(a).click();
+        await box(c).click({ modifiers: ['Shift'] });
+        for (const name of [a, b, c]) expect(await box(name).isChecked(), name).toBe(true);
+        expect(await box(outside).isChecked(), outside).toBe(false);
+        await seeText(
+          own.getByRole('group', { name: 'Edit the tags of selected images' }),
+          /\b3 selected\./,
+        );
+
+        // Every image's tags before and after: the three lose exactly `album`, the fourth nothing.
+        const tagsByName = async () =>
+          Object.fromEntries(
+            (await carols()).map((image) => [
+              image.filename,
+              image.tags.map((tag) => tag.name).toSorted(),
+            ]),
+          );
+        const before = await tagsByName();
+        expect(Object.values(before).every((tags) => tags.includes('album'))).toBe(true);
+        await own.getByLabel('Tags for the selected images').fill('album');
+        await own.getByRole('button', { name: 'Remove from selected' }).click();
+        const without = (name: string) => before[name]!.filter((tag) => tag !== 'album');
+        await eventually(async () =>
+          expect(await tagsByName()).toEqual({
+            [a]: without(a),
+            [b]: without(b),
+            [c]: without(c),
+            [outside]: before[outside],
+          }),
+        );
+        await seeText(grid.getByRole('listitem').filter({ hasText: outside }), /album/);
+      } finally {
+        await context.close();
+      }
+    },
+    TAGGING_MS + 30_000,
+  );
 
   it('when words are searched, then the URL holds them, a reload keeps the view and back restores it', async () => {
     const before = requests.length;

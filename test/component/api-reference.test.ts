@@ -117,6 +117,16 @@ describe('the API reference: /openapi.json and /docs', () => {
     expect(Object.keys(put.responses).sort()).toEqual(['200', '400', '403', '413']);
   });
 
+  it('when a listing is read, then the Cache-Control: no-cache it honours is documented (and only there)', () => {
+    // The routes that answer through the listing cache (test/component/listing-cache.test.ts).
+    const withHeader = operations.filter(({ op }) =>
+      op.parameters?.some((p) => p.in === 'header' && p.name === 'Cache-Control'),
+    );
+    expect(withHeader.map((o) => o.name).sort()).toEqual(
+      ['GET /images', 'GET /tags', 'GET /tags/{tag}/images'].sort(),
+    );
+  });
+
   it('when a route takes a JSON body, then its 415 is documented', () => {
     const withBody = operations.filter(({ op }) => op.requestBody?.content['application/json']);
     // At least these; every route added with a JSON body is held to the same.
