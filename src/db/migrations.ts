@@ -290,6 +290,6 @@ export const migrations: string[] = [
     WHERE status = 'tagged' AND tags = '[]' AND user_tags = '[]';
   `,
   // v7: full-text search for q (db/search-index.ts). Every image row gains its search rowid, so
-  // the file is rewritten once (about 10 s per million images) and vacuumed.
+  // the file is rewritten once and vacuumed: 71 s for a million images (bench seed, this machine).
   v7,
 ];
