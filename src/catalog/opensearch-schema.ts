@@ -19,11 +19,13 @@ interface IndexMapping {
  * Creates the index, or brings an older one to SCHEMA_VERSION. Answers the backfill's promise
  * (already settled when there is nothing to do) inside an object, so that awaiting this does not
  * await it: open() does not wait for the backfill, since a listing works meanwhile; only `q`
- * misses the documents not rewritten yet.
+ * misses the documents not rewritten yet. `stop` ends the backfill after the page in hand; the
+ * next open resumes it.
  */
 export async function ensureSchema(
   store: DocumentStore,
   serverless: boolean,
+  stop: AbortSignal,
 ): Promise<{ backfill: Promise<void> }> {
   const mapping = await readMapping(store);
   if (mapping === undefined) {
@@ -42,7 +44,7 @@ export async function ensureSchema(
       }),
     );
   }
-  return { backfill: backfill(store) };
+  return { backfill: backfill(store, stop) };
 }
 
 async function readMapping(store: DocumentStore): Promise<IndexMapping | undefined> {
@@ -77,12 +79,13 @@ async function create(store: DocumentStore, serverless: boolean): Promise<void> 
  * Rewrites every document without `words`, a page at a time in id order, each write conditioned
  * on the version read: a document a user edits meanwhile is written by that edit (with its
  * words), and the backfill's stale copy is refused rather than undoing it. Then records the
- * version in `_meta`. A crash leaves `_meta` as it was, so the next open() starts again and the
- * `must_not exists` finds only what is left. Writes without refresh: nothing waits to read them.
+ * version in `_meta`. A crash or a stop leaves `_meta` as it was, so the next open() starts again
+ * and the `must_not exists` finds only what is left. Writes without refresh: nothing waits to read them.
  */
-async function backfill(store: DocumentStore): Promise<void> {
+async function backfill(store: DocumentStore, stop: AbortSignal): Promise<void> {
   let after: string | undefined;
   for (;;) {
+    if (stop.aborted) return;
     const { hits } = await store.search({
       size: BACKFILL_PAGE,
       query: { bool: { must_not: [{ exists: { field: 'words' } }] } },
@@ -95,6 +98,7 @@ async function backfill(store: DocumentStore): Promise<void> {
       doc: upgraded(hit._source),
       version: { if_seq_no: hit._seq_no!, if_primary_term: hit._primary_term! },
     }));
+    if (stop.aborted) return;
     // A conflict is a concurrent write, which wrote the v2 fields itself: nothing to redo.
     await store.writeVersioned(page, {});
     if (page.length < BACKFILL_PAGE) break;

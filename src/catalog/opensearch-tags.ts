@@ -29,32 +29,71 @@ export class OpenSearchTagWrites {
   /**
    * Every id is read and checked, and every edit computed, before anything is written, so a
    * foreign id or a full image changes nothing. A version conflict (a retag or another edit in
-   * between) re-reads those images and applies the edit to what they hold now.
+   * between) re-reads those images and applies the edit to what they hold now. If a later round
+   * fails (an image deleted or full meanwhile, or OpenSearch down), the images already written are
+   * put back as they were, so the edit is all or nothing here too.
    */
   async editTags(owner: string, ids: string[], edit: TagEdit): Promise<ImageRecord[]> {
     const unique = [...new Set(ids)];
     const edited = new Map<string, ImageDoc>();
+    /** The first read of each image written: what a rollback restores. */
+    const before = new Map<string, ImageDoc>();
     let pending = unique;
-    for (let round = 1; pending.length > 0; round += 1) {
-      if (round > MAX_ROUNDS) throw new ImageChangedConcurrently(pending[0]!);
-      const found = await this.store.readMany(pending);
-      const writes = found.map((read, k) => {
-        const id = pending[k]!;
-        if (read === undefined || read.doc.ownerId !== owner)
-          throw new ImageNotFound(`Image ${id}`);
-        const after = editTags(tagStateOf(read.doc), edit);
-        if (after === undefined) throw new TagLimitReached(id, MAX_USER_TAGS);
-        return {
-          doc: toDoc(read.doc, { ...stateOf(read.doc), tags: after }),
-          version: read.version,
-        };
-      });
-      const conflicts = await this.store.writeVersioned(writes);
-      for (const write of writes)
-        if (!conflicts.has(write.doc.id)) edited.set(write.doc.id, write.doc);
-      pending = pending.filter((id) => conflicts.has(id));
+    try {
+      for (let round = 1; pending.length > 0; round += 1) {
+        if (round > MAX_ROUNDS) throw new ImageChangedConcurrently(pending[0]!);
+        const found = await this.store.readMany(pending);
+        const writes = found.map((read, k) => {
+          const id = pending[k]!;
+          if (read === undefined || read.doc.ownerId !== owner)
+            throw new ImageNotFound(`Image ${id}`);
+          const after = editTags(tagStateOf(read.doc), edit);
+          if (after === undefined) throw new TagLimitReached(id, MAX_USER_TAGS);
+          if (!before.has(id)) before.set(id, read.doc);
+          return {
+            doc: toDoc(read.doc, { ...stateOf(read.doc), tags: after }),
+            version: read.version,
+          };
+        });
+        const conflicts = await this.store.writeVersioned(writes);
+        for (const write of writes)
+          if (!conflicts.has(write.doc.id)) edited.set(write.doc.id, write.doc);
+        pending = pending.filter((id) => conflicts.has(id));
+      }
+    } catch (error) {
+      await this.undo(edited, before);
+      throw error;
     }
     return ids.map((id) => toRecord(edited.get(id)!));
+  }
+
+  /**
+   * Gives the written images their tags from before the edit, each on condition that it still
+   * holds what the edit wrote: a writer who came after wins, and its image is left alone. Best
+   * effort: the edit's own error is what the caller is told.
+   */
+  private async undo(edited: Map<string, ImageDoc>, before: Map<string, ImageDoc>): Promise<void> {
+    if (edited.size === 0) return;
+    try {
+      const now = await this.store.readMany([...edited.keys()]);
+      const writes = now
+        .filter((read): read is Versioned => read !== undefined)
+        .filter((read) => sameTags(read.doc, edited.get(read.doc.id)!))
+        .map((read) => ({
+          doc: toDoc(read.doc, {
+            ...stateOf(read.doc),
+            tags: tagStateOf(before.get(read.doc.id)!),
+          }),
+          version: read.version,
+        }));
+      await this.store.writeVersioned(writes);
+    } catch (error) {
+      // OpenSearch failing again: the edit's own error is what the caller is told (and may retry
+      // on), but the images it wrote are said here, since they keep the edit.
+      process.emitWarning(
+        `A failed tag edit could not be undone on ${edited.size} image(s) (${[...edited.keys()].join(', ')}): ${String(error)}`,
+      );
+    }
   }
 
   /** `into`'s image count afterwards: the images that had it plus those that had `from`. */
@@ -133,3 +172,6 @@ export class OpenSearchTagWrites {
     }
   }
 }
+
+const sameTags = (a: ImageDoc, b: ImageDoc) =>
+  JSON.stringify(tagStateOf(a)) === JSON.stringify(tagStateOf(b));

@@ -40,6 +40,7 @@ export class OpenSearchImageCatalog implements ImageCatalog {
      * Until then `q` misses the documents not rewritten yet; everything else is unaffected.
      */
     readonly schemaReady: Promise<void>,
+    private readonly stopBackfill: AbortController,
   ) {
     this.tagWrites = new OpenSearchTagWrites(store);
   }
@@ -54,17 +55,20 @@ export class OpenSearchImageCatalog implements ImageCatalog {
     // parameter and makes writes searchable on its own schedule: there a listing may lag a write.
     const writeParams = serverless ? {} : { refresh: 'wait_for' as const };
     const store = new DocumentStore(client, options.index, writeParams);
-    const { backfill } = await ensureSchema(store, serverless);
+    const stopBackfill = new AbortController();
+    const { backfill } = await ensureSchema(store, serverless, stopBackfill.signal);
     // A failed backfill is resumed by the next open(); it must not crash this process meanwhile.
     const schemaReady = backfill.catch((error: unknown) => {
       process.emitWarning(
         `The OpenSearch backfill stopped; the next start resumes it: ${String(error)}`,
       );
     });
-    return new OpenSearchImageCatalog(store, schemaReady);
+    return new OpenSearchImageCatalog(store, schemaReady, stopBackfill);
   }
 
+  /** Stops a running backfill after its page in hand (the next open resumes it), then closes. */
   async close(): Promise<void> {
+    this.stopBackfill.abort();
     await this.schemaReady;
     await this.store.client.close();
   }

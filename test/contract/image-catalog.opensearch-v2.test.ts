@@ -168,6 +168,32 @@ describe('OpenSearchImageCatalog tag edits', () => {
     await catalog.close();
   });
 
+  it('when a retried round fails, then the images already written are put back: all or nothing', async () => {
+    const { catalog, index, calls, mark } = await opened();
+    const a = image('alice', { tags: [{ name: 'old', confidence: 1, source: 'user' }] });
+    const b = image('alice');
+    await catalog.insert(a);
+    await catalog.insert(b);
+    // A concurrent DELETE of b wins between the edit's read and its write: a is written, b is
+    // not, and the round that re-reads b finds it gone.
+    fake.conflictNext(b.id, 1, { deleted: true });
+    const from = mark();
+    const edit = catalog.editTags('alice', [a.id, b.id], { add: ['trip'], remove: ['old'] });
+    await expect(edit).rejects.toBeInstanceOf(ImageNotFound);
+    expect(calls(from)).toEqual([
+      `POST /${index}/_mget`,
+      'POST /_bulk',
+      `POST /${index}/_mget`,
+      // The undo: a read of what was written, and a write back conditioned on it.
+      `POST /${index}/_mget`,
+      'POST /_bulk',
+    ]);
+    const back = await catalog.get('alice', a.id);
+    expect(back!.tags).toEqual([{ name: 'old', confidence: 1, source: 'user' }]);
+    expect(await catalog.get('alice', b.id)).toBeUndefined();
+    await catalog.close();
+  });
+
   it('when a tag is renamed or removed everywhere, then a paged search by id and one versioned _bulk per page', async () => {
     const { catalog, index, calls, mark } = await opened();
     const a = image('alice', {
@@ -260,6 +286,23 @@ describe('OpenSearchImageCatalog migration of a v1 index', () => {
     const old = await catalog.get('alice', 'old-0');
     expect(old?.tags).toEqual([{ name: 'dog', confidence: 0.9, source: 'model' }]);
     await catalog.close();
+  });
+
+  it('when the catalog is closed during the backfill, then it stops after the page in hand and the next open finishes it', async () => {
+    const index = await v1Index(2);
+    const first = await opened(index);
+    // Closed while the backfill's first search is in flight: that page is not written.
+    await first.catalog.close();
+    expect(first.calls().filter((call) => call === 'POST /_bulk')).toEqual([]);
+    const mapping = () => fake.mapping(index) as { _meta?: { schemaVersion?: number } };
+    expect(mapping()._meta?.schemaVersion).toBeUndefined();
+
+    const second = await opened(index);
+    await second.catalog.schemaReady;
+    fake.refresh();
+    expect(mapping()._meta?.schemaVersion).toBe(2);
+    expect(await found(second.catalog, 'holiday')).toEqual(['Holiday 0.jpg', 'Holiday 1.jpg']);
+    await second.catalog.close();
   });
 
   it('when the backfill fails midway, then the version stays 1 and the next open finishes it', async () => {

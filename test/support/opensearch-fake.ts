@@ -44,9 +44,10 @@ export interface OpenSearchFake {
   failNext(status: number, type: string, when?: (request: RecordedRequest) => boolean): void;
   /**
    * The next `times` bulk writes of this id meet a version conflict, as when another writer got
-   * there between the adapter's read and its write (the document itself is left as it is).
+   * there between the adapter's read and its write: the document is left as it is, or with
+   * `deleted`, that writer deleted it.
    */
-  conflictNext(id: string, times?: number): void;
+  conflictNext(id: string, times?: number, options?: { deleted?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -75,6 +76,7 @@ export async function startOpenSearchFake(): Promise<OpenSearchFake> {
   const requests: RecordedRequest[] = [];
   const failures: { status: number; type: string; when: (r: RecordedRequest) => boolean }[] = [];
   const conflicts = new Map<string, number>();
+  const deletedOnConflict = new Set<string>();
 
   function handle(request: RecordedRequest): [number, Json | undefined] {
     const failure = failures.findIndex((f) => f.when(request));
@@ -206,6 +208,9 @@ export async function startOpenSearchFake(): Promise<OpenSearchFake> {
         const injected = conflicts.get(write.id) ?? 0;
         if (injected > 0) {
           conflicts.set(write.id, injected - 1);
+          if (deletedOnConflict.delete(write.id)) {
+            apply(index!, name as string, { id: write.id, deleting: true });
+          }
           refuse(
             `[${write.id}]: version conflict (injected)`,
             'version_conflict_engine_exception',
@@ -281,7 +286,10 @@ export async function startOpenSearchFake(): Promise<OpenSearchFake> {
     mapping: (index) => indices.get(index)?.mapping,
     refresh: () => indices.forEach(publish),
     failNext: (status, type, when = () => true) => void failures.push({ status, type, when }),
-    conflictNext: (id, times = 1) => void conflicts.set(id, times),
+    conflictNext: (id, times = 1, options = {}) => {
+      conflicts.set(id, times);
+      if (options.deleted === true) deletedOnConflict.add(id);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
