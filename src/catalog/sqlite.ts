@@ -8,7 +8,7 @@ import { ImageAlreadyExists } from '../domain/errors.js';
 import type { TagEdit } from '../domain/tag-edits.js';
 import type { ImageCatalog, ListQuery, Page, Processed, TagCountQuery } from './image-catalog.js';
 import { compare, nextCursor, normaliseListQuery, type NormalQuery } from './list-query.js';
-import { COLUMNS, listSql, OWNER, shapeKey, type ListShape } from './sqlite-list.js';
+import { COLUMNS, LIMIT, listSql, OWNER, shapeKey, type ListShape } from './sqlite-list.js';
 import {
   prepareSearch,
   rowsSql,
@@ -31,12 +31,12 @@ export const CATALOG_SQL = {
   tagCount: `SELECT count FROM tag_counts WHERE owner = ${OWNER} AND name = @name`,
   countTags: `
     SELECT name, count FROM tag_counts WHERE owner = ${OWNER} AND count > 0
-    ORDER BY count DESC, name LIMIT @limit`,
+    ORDER BY count DESC, name ${LIMIT}`,
   /** Autocomplete: the names in [prefix, prefix + U+10FFFF), a range of the primary key. */
   countTagsFrom: `
     SELECT name, count FROM tag_counts WHERE owner = ${OWNER} AND count > 0
       AND name >= @prefix AND name < @upTo
-    ORDER BY count DESC, name LIMIT @limit`,
+    ORDER BY count DESC, name ${LIMIT}`,
   getImage: `SELECT ${COLUMNS} FROM images i WHERE i.id = @id AND i.owner = ${OWNER}`,
   /** Bumped by triggers on every change to the owner's images (migration v4). */
   changeVersion: `SELECT version FROM owners WHERE id = @owner`,

@@ -1,6 +1,7 @@
 // Finished JSON bodies of listing responses (GET /images, /tags, /tags/:tag/images), so a page
 // asked for again costs about what sending its bytes costs: no SQLite read, no views, no
-// JSON.stringify (together about three quarters of such a request's CPU, bench/http.ts).
+// serialising (together about three quarters of such a request's CPU, bench/http.ts). The caller
+// serialises (a page of images has a writer of its own, image-page-json.ts).
 // The one place that decides whether a body is still current: listing() keys every body by its
 // owner and the owner's listing version (images/read-images.ts listingVersion), so any change
 // makes new keys and the old bodies are never asked for again; they age out of this LRU. Nothing
@@ -39,7 +40,7 @@ export class ListingCache {
   async listing(
     ownerId: string,
     listing: readonly unknown[],
-    make: () => Promise<unknown>,
+    make: () => Promise<string>,
     fresh = false,
   ): Promise<string> {
     const version = await this.versionOf(ownerId);
@@ -48,15 +49,15 @@ export class ListingCache {
   }
 
   /**
-   * The cached body for `key`, else make() serialised and kept. No key (the adapters cannot tell
-   * when a listing changes): make() every time. `fresh`: make() and keep, whatever is kept.
+   * The cached body for `key`, else the body make() answers, kept. No key (the adapters cannot
+   * tell when a listing changes): make() every time. `fresh`: make() and keep, whatever is kept.
    */
   async json(
     key: readonly unknown[] | undefined,
-    make: () => Promise<unknown>,
+    make: () => Promise<string>,
     fresh = false,
   ): Promise<string> {
-    if (key === undefined) return JSON.stringify(await make());
+    if (key === undefined) return make();
     // JSON of the parts: unambiguous whatever characters an owner id or a tag holds.
     const text = JSON.stringify(key);
     const hit = fresh ? undefined : this.bodies.get(text);
@@ -65,7 +66,7 @@ export class ListingCache {
       this.bodies.set(text, hit);
       return hit;
     }
-    const body = JSON.stringify(await make());
+    const body = await make();
     this.keep(text, body);
     return body;
   }

@@ -6,7 +6,7 @@ import { TagNotFound } from '../domain/errors.js';
 import type { ImageView, TagCount } from '../domain/image.js';
 import type { TagEdit } from '../domain/tag-edits.js';
 import type { ImagesContext } from './context.js';
-import { toImageView } from './image-view.js';
+import { toImageViews } from './image-view.js';
 
 /** The edited images, in the order of `ids`; all or none of them changed. */
 export async function editImageTags(
@@ -16,7 +16,7 @@ export async function editImageTags(
   edit: TagEdit,
 ): Promise<ImageView[]> {
   const images = await ctx.catalog.editTags(ownerId, ids, edit);
-  return Promise.all(images.map((image) => toImageView(image, ctx.blobs)));
+  return toImageViews(images, ctx.blobs);
 }
 
 export async function addImageTag(

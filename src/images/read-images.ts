@@ -4,7 +4,7 @@ import type { ListQuery, Page, TagCountQuery } from '../catalog/image-catalog.js
 import type { ImageRecord, ImageView, TagCount } from '../domain/image.js';
 import { ImageNotFound } from '../domain/errors.js';
 import type { ImagesContext } from './context.js';
-import { toImageView } from './image-view.js';
+import { toImageView, toImageViews } from './image-view.js';
 
 /**
  * A value that is the same exactly while the owner's listings (pages and tag counts, with the
@@ -30,7 +30,7 @@ export async function listImages(
 ): Promise<Page<ImageView>> {
   const page = await ctx.catalog.list(ownerId, query);
   return {
-    items: await Promise.all(page.items.map((image) => toImageView(image, ctx.blobs))),
+    items: await toImageViews(page.items, ctx.blobs),
     nextCursor: page.nextCursor,
   };
 }

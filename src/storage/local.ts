@@ -73,20 +73,12 @@ export class LocalBlobStore implements BlobStore, UploadEndpoint {
    * the HMAC (a page of 20 images signed 20 URLs a request). Same URLs also let browsers cache.
    */
   async createDownloadUrl(key: string): Promise<string> {
-    const ttl = this.options.downloadTtlSeconds;
+    return this.downloadUrl(key, this.downloadIssuedAt());
+  }
+
+  async createDownloadUrls(keys: readonly string[]): Promise<string[]> {
     const issuedAt = this.downloadIssuedAt();
-    const urls = this.downloadUrls;
-    if (urls.issuedAt !== issuedAt || urls.byKey.size >= MAX_CACHED_DOWNLOAD_URLS) {
-      this.downloadUrls = { issuedAt, byKey: new Map() };
-    }
-    const cached = this.downloadUrls.byKey.get(key);
-    if (cached !== undefined) return cached;
-    const expires = issuedAt + ttl;
-    const signature = this.signer.sign({ method: 'GET', key: checkKey(key), expires });
-    // expires is digits and the signature base64url: neither needs escaping.
-    const url = `${this.options.publicUrl}/files/${key}?expires=${expires}&signature=${signature}`;
-    this.downloadUrls.byKey.set(key, url);
-    return url;
+    return keys.map((key) => this.downloadUrl(key, issuedAt));
   }
 
   /** The expiry step createDownloadUrl is in: its URLs are the same until the step changes. */
@@ -126,6 +118,21 @@ export class LocalBlobStore implements BlobStore, UploadEndpoint {
 
   openRead(key: string): Promise<OpenedBlob> {
     return this.endpoint.openRead(key);
+  }
+
+  private downloadUrl(key: string, issuedAt: number): string {
+    const urls = this.downloadUrls;
+    if (urls.issuedAt !== issuedAt || urls.byKey.size >= MAX_CACHED_DOWNLOAD_URLS) {
+      this.downloadUrls = { issuedAt, byKey: new Map() };
+    }
+    const cached = this.downloadUrls.byKey.get(key);
+    if (cached !== undefined) return cached;
+    const expires = issuedAt + this.options.downloadTtlSeconds;
+    const signature = this.signer.sign({ method: 'GET', key: checkKey(key), expires });
+    // expires is digits and the signature base64url: neither needs escaping.
+    const url = `${this.options.publicUrl}/files/${key}?expires=${expires}&signature=${signature}`;
+    this.downloadUrls.byKey.set(key, url);
+    return url;
   }
 
   /** Start of the current download step (epoch seconds): a tenth of the TTL, at least 1 s. */

@@ -86,6 +86,10 @@ export class S3BlobStore implements BlobStore {
     );
   }
 
+  async createDownloadUrls(keys: readonly string[]): Promise<string[]> {
+    return Promise.all(keys.map((key) => this.createDownloadUrl(key)));
+  }
+
   async read(key: string, maxBytes: number): Promise<Buffer> {
     return this.call('read', key, async () => {
       const output = await this.client.send(

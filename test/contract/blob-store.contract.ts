@@ -187,5 +187,18 @@ export function blobStoreContract(name: string, setup: () => Promise<BlobStoreHa
         expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true);
       }
     });
+
+    it('when download URLs are asked for together, then each, in order, returns its own object', async () => {
+      const keys = [freshKey(), freshKey(), freshKey()];
+      const bytes = keys.map((_, k) => randomBytes(40 + k));
+      for (const [k, key] of keys.entries()) await upload(key, bytes[k]!);
+      const urls = await harness.store.createDownloadUrls(keys);
+      expect(urls).toHaveLength(keys.length);
+      for (const [k, url] of urls.entries()) {
+        const response = await fetch(url);
+        expect(Buffer.from(await response.arrayBuffer()).equals(bytes[k]!)).toBe(true);
+      }
+      expect(await harness.store.createDownloadUrls([])).toEqual([]);
+    });
   });
 }

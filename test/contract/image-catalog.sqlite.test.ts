@@ -198,6 +198,16 @@ describe('SqliteImageCatalog query plans', () => {
     db.close();
   });
 
+  it('when a read takes a limit, then as +@limit, which SQLite does not fold into the plan', () => {
+    // A bare `LIMIT @limit` makes SQLite prepare the statement again on every run (sqlite-list.ts
+    // LIMIT); no API here counts re-preparations, so the text is what can be checked.
+    for (const [name, sql] of reads) {
+      expect({ name, bare: /LIMIT\s+@/i.test(sql) }).toEqual({ name, bare: false });
+    }
+    expect(s.list(shapes[0]!)).toContain('LIMIT +@limit');
+    expect(s.countTags).toContain('LIMIT +@limit');
+  });
+
   it('when the change version is read, then it is one lookup of the owner by id', async () => {
     const db = await seeded();
     expect(plan(db, s.changeVersion)).toEqual([

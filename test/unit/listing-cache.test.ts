@@ -11,7 +11,7 @@ function counting(limits?: { entries: number; chars: number }) {
       key,
       async () => {
         made += 1;
-        return body;
+        return JSON.stringify(body);
       },
       fresh,
     );

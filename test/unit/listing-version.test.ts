@@ -68,6 +68,7 @@ describe('listingVersion', () => {
       lazyPort<BlobStore>(async () => ({
         createUploadUrl: (key, upload) => local.createUploadUrl(key, upload),
         createDownloadUrl: (key) => local.createDownloadUrl(key),
+        createDownloadUrls: (keys) => local.createDownloadUrls(keys),
         read: (key, max) => local.read(key, max),
         put: (key, bytes, type) => local.put(key, bytes, type),
         remove: (key) => local.remove(key),

@@ -113,6 +113,8 @@ describe('LocalBlobStore', () => {
     clock = start + 5_999;
     const later = await store.createDownloadUrl('u/o/i');
     const other = await store.createDownloadUrl('u/o/j');
+    // Asked for together, they are the very URLs asked for one by one.
+    expect(await store.createDownloadUrls(['u/o/j', 'u/o/i'])).toEqual([other, first]);
     clock = start + 6_000;
     const nextStep = await store.createDownloadUrl('u/o/i');
 

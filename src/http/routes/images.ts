@@ -6,6 +6,7 @@ import { deleteImage, retagImage } from '../../images/change-images.js';
 import type { ImagesContext } from '../../images/context.js';
 import { getImage, listImages } from '../../images/read-images.js';
 import { callerId } from '../authenticate.js';
+import { imagePageJson } from '../image-page-json.js';
 import { asksForFresh, imageListingKey, type ListingCache } from '../listing-cache.js';
 import { methodNotAllowed } from '../problem.js';
 import { sendJson, sendJsonText } from '../send-json.js';
@@ -28,7 +29,7 @@ export async function sendImagePage(
   query: ListQuery,
 ): Promise<void> {
   const page = imageListingKey(query);
-  const make = () => listImages(ctx, owner, query);
+  const make = async () => imagePageJson(await listImages(ctx, owner, query));
   const fresh = asksForFresh(res.req.headers['cache-control']);
   sendJsonText(res, await listings.listing(owner, page, make, fresh));
 }

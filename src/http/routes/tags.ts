@@ -25,7 +25,8 @@ export function tagRoutes(
     .get(authenticate, async (req, res) => {
       const { limit, prefix } = tagsQuery(req);
       const owner = callerId(req);
-      const counts = async () => ({ items: await listTags(ctx, owner, { limit, prefix }) });
+      const counts = async () =>
+        JSON.stringify({ items: await listTags(ctx, owner, { limit, prefix }) });
       const fresh = asksForFresh(req.headers['cache-control']);
       const key = ['tags', limit, prefix ?? ''];
       sendJsonText(res, await listings.listing(owner, key, counts, fresh));
