@@ -104,7 +104,25 @@ function adapterOf<Port>() {
 
 export const identityAdapter = adapterOf<IdentityProvider>();
 export const catalogAdapter = adapterOf<ImageCatalog>();
-export const taggerAdapter = adapterOf<Tagger>();
+/** TAGGER: a Tagger, and what it can emit, known without loading its model (GET /vocabulary). */
+export interface TaggerDescriptor<
+  Kind extends string = string,
+  Variables extends z.ZodObject = z.ZodObject,
+  Settings extends object = object,
+> extends AdapterDescriptor<Tagger, Kind, Variables, Settings> {
+  /** Every name it can emit, broader words included; null for an open vocabulary. */
+  vocabulary(): Promise<readonly string[] | null>;
+}
+
+export function taggerAdapter<
+  const Kind extends string,
+  Variables extends z.ZodObject,
+  Settings extends object,
+>(
+  descriptor: TaggerDescriptor<Kind, Variables, Settings>,
+): TaggerDescriptor<Kind, Variables, Settings> {
+  return descriptor;
+}
 
 export function storageAdapter<
   const Kind extends string,

@@ -18,7 +18,7 @@ import type { Logger } from './logger.js';
 import { adapterFor, processingFor } from './registry.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { LocalBlobStore } from './storage/local.js';
-import type { Tagger } from './tagging/tagger.js';
+import type { Tagger, Vocabulary } from './tagging/tagger.js';
 
 export interface Adapters {
   identity: IdentityProvider;
@@ -26,6 +26,8 @@ export interface Adapters {
   catalog: ImageCatalog;
   /** Loads the tagger on first call; a failed load is retried on the next call. */
   tagger: () => Promise<Tagger>;
+  /** What the chosen tagger can emit, from its descriptor: never loads the model. */
+  vocabulary: () => Promise<Vocabulary>;
   processing: ProcessingQueue;
   /** STORAGE=local: the store whose signed URLs this app serves at /files/*. */
   localFiles?: LocalBlobStore;
@@ -61,6 +63,10 @@ export async function buildAdapters(config: Config): Promise<Adapters> {
     const chosen = adapterFor('TAGGER', config.tagger.kind);
     return (loadedTagger = await chosen.create(config.tagger, context));
   });
+  const vocabulary = once(async () => ({
+    tagger: config.tagger.kind,
+    labels: await adapterFor('TAGGER', config.tagger.kind).vocabulary(),
+  }));
   const { processing, localQueue } = await processingFor(storage).create(context);
 
   return {
@@ -68,6 +74,7 @@ export async function buildAdapters(config: Config): Promise<Adapters> {
     blobs,
     catalog,
     tagger,
+    vocabulary,
     processing,
     ...(localFiles ? { localFiles } : {}),
     ...(localQueue ? { localQueue } : {}),

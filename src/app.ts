@@ -22,6 +22,7 @@ import { ListingCache } from './http/listing-cache.js';
 import { imageRoutes } from './http/routes/images.js';
 import { imageTagRoutes } from './http/routes/image-tags.js';
 import { tagRoutes } from './http/routes/tags.js';
+import { vocabularyRoutes } from './http/routes/vocabulary.js';
 import { webRoutes } from './http/routes/web.js';
 import { createSignInRateLimit } from './http/signin-rate-limit.js';
 import { flagNonJsonBody } from './http/validate.js';
@@ -78,6 +79,7 @@ export function buildHttpApp(
   app.use(imageTagRoutes(images, authenticate));
   app.use(imageRoutes(images, authenticate, config.maxUploadBytes, listings));
   app.use(tagRoutes(images, authenticate, listings));
+  app.use(vocabularyRoutes(adapters.vocabulary, authenticate));
   app.use(healthRoutes());
   app.use(authRoutes(identity, options.signInRateLimit ?? createSignInRateLimit()));
   app.use(webRoutes({ dir: options.webDir, maxUploadBytes: config.maxUploadBytes }));

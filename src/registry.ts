@@ -7,10 +7,10 @@ import type {
   AdapterDescriptor,
   ProcessingDescriptor,
   StorageDescriptor,
+  TaggerDescriptor,
 } from './adapter-descriptor.js';
 import type { ImageCatalog } from './catalog/image-catalog.js';
 import type { IdentityProvider } from './identity/identity-provider.js';
-import type { Tagger } from './tagging/tagger.js';
 import { openSearchCatalog } from './catalog/opensearch.adapter.js';
 import { sqliteCatalog } from './catalog/sqlite.adapter.js';
 import { cognitoIdentity } from './identity/cognito.adapter.js';
@@ -27,7 +27,7 @@ interface Choices {
   AUTH: readonly AdapterDescriptor<IdentityProvider>[];
   STORAGE: readonly StorageDescriptor[];
   INDEX: readonly AdapterDescriptor<ImageCatalog>[];
-  TAGGER: readonly AdapterDescriptor<Tagger>[];
+  TAGGER: readonly TaggerDescriptor[];
 }
 
 export const registry = {

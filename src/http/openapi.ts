@@ -187,6 +187,18 @@ export function buildOpenApiDocument(options: { maxUploadBytes: number }) {
           },
         },
       },
+      '/vocabulary': {
+        get: {
+          operationId: 'getVocabulary',
+          tags: ['tags'],
+          summary: 'What the running tagger can emit, to suggest as searches',
+          ...secured,
+          responses: {
+            '200': { description: 'The vocabulary', content: json(S.Vocabulary) },
+            ...authErrors,
+          },
+        },
+      },
       ...tagEditPaths(),
       ...localFilePaths(),
       '/health': {

@@ -264,6 +264,14 @@ export const TagCounts = z.object({
 
 export const ImageList = z.object({ items: z.array(Image) });
 
+export const Vocabulary = z.object({
+  tagger: z.string().meta({ description: 'The TAGGER in use: local, clarifai…' }),
+  labels: z.array(z.string()).nullable().meta({
+    description:
+      'Every name the tagger can emit, broader words included (cat → animal, pet); null when its vocabulary is open.',
+  }),
+});
+
 export const Message = z.object({ message: z.string() });
 export const Health = z.object({ status: z.literal('ok') });
 

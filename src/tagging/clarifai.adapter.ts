@@ -23,6 +23,8 @@ export const clarifaiTagger = taggerAdapter({
       .regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port, such as 127.0.0.1:50051')
       .optional(),
   }),
+  // Clarifai's general model knows thousands of concepts and grows them: an open vocabulary.
+  vocabulary: async () => null,
   settings(variables, { region, need }): ClarifaiSettings {
     const { CLARIFAI_PAT: pat, CLARIFAI_PAT_PARAMETER: patParameter } = variables;
     need('CLARIFAI_PAT or CLARIFAI_PAT_PARAMETER', pat ?? patParameter);

@@ -4,11 +4,10 @@
 // Each thread holds its own model (about 0.5 s to load, about 150 MiB of RSS); threads start one
 // by one as images arrive, up to `size`, so the API never pays and an idle server holds no model.
 import { Worker } from 'node:worker_threads';
-import type { Label } from '../domain/image.js';
 import { TransientError } from '../domain/errors.js';
 import type { LocalModelTaggerOptions } from './local-model.js';
 import { receivedError, type TagReply, type TagRequest } from './tag-thread-protocol.js';
-import type { ImageToTag, Tagger } from './tagger.js';
+import type { Detection, ImageToTag, Tagger } from './tagger.js';
 import { workerScript, type WorkerScript } from './worker-script.js';
 
 export interface LocalModelPoolOptions extends LocalModelTaggerOptions {
@@ -31,7 +30,7 @@ export interface LocalModelPoolStats {
 
 interface Job {
   request: TagRequest;
-  resolve(tags: Label[]): void;
+  resolve(tags: Detection[]): void;
   reject(error: Error): void;
 }
 
@@ -60,7 +59,7 @@ export class LocalModelPool implements Tagger {
     this.#script = script ?? workerScript('local-model-worker', import.meta.url);
   }
 
-  async tag(image: ImageToTag): Promise<Label[]> {
+  async tag(image: ImageToTag): Promise<Detection[]> {
     // Decoded by the caller, on sharp's own threads in the main thread: bytes that are no image
     // never reach a thread, and sharp stays out of worker threads (on glibc it must outlive them).
     const { data, width, height } = image.pixels;
@@ -68,7 +67,7 @@ export class LocalModelPool implements Tagger {
     // one copy into memory of our own can, so the thread gets it without a second one, and the
     // caller's pixels stay whole.
     const pixels = new Uint8Array(data);
-    return new Promise<Label[]>((resolve, reject) => {
+    return new Promise<Detection[]>((resolve, reject) => {
       this.#queue.push({ request: { id: this.#nextId++, pixels, width, height }, resolve, reject });
       this.#dispatch();
     });

@@ -4,12 +4,11 @@
 // (local-model-pool.ts) runs one of these in each of its threads.
 import path from 'node:path';
 import type * as HumanModule from '@vladmandic/human';
-import type { Label } from '../domain/image.js';
 import { TransientError } from '../domain/errors.js';
 import type { DecodedImage } from '../imaging/decode.js';
 import { defaultModelPath, loadEngine, unloadEngine, type Engine } from './local-model-engine.js';
 import { toTags } from './local-model-labels.js';
-import type { ImageToTag, Tagger } from './tagger.js';
+import type { Detection, ImageToTag, Tagger } from './tagger.js';
 
 export interface LocalModelTaggerOptions {
   /** centernet.json on disk; default: the one inside @vladmandic/human. */
@@ -45,7 +44,7 @@ async function detect(
   engine: Engine,
   image: DecodedImage,
   options: LocalModelTaggerOptions,
-): Promise<Label[]> {
+): Promise<Detection[]> {
   const { tf, human } = engine;
   const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
   try {
@@ -107,12 +106,12 @@ export class LocalModelTagger implements Tagger {
     this.#options = options;
   }
 
-  async tag(image: ImageToTag): Promise<Label[]> {
+  async tag(image: ImageToTag): Promise<Detection[]> {
     return this.tagPixels(image.pixels);
   }
 
   /** Tags decoded pixels alone (a tagging thread gets them that way, without the bytes). */
-  async tagPixels(decoded: DecodedImage): Promise<Label[]> {
+  async tagPixels(decoded: DecodedImage): Promise<Detection[]> {
     return serial(async () => detect(await ensureEngine(this.#options), decoded, this.#options));
   }
 

@@ -2,9 +2,9 @@
 // side of the exchange. Errors cross the boundary by name: structured clone keeps a message but
 // not a class, and the worker needs to know an unreadable image from a model that is down.
 import type { MessagePort } from 'node:worker_threads';
-import type { Label } from '../domain/image.js';
 import { TransientError, UnprocessableImageError } from '../domain/errors.js';
 import type { DecodedImage } from '../imaging/decode.js';
+import type { Detection } from './tagger.js';
 
 /** Main → thread: one decoded image; `pixels` is transferred, not copied. */
 export interface TagRequest {
@@ -20,7 +20,7 @@ export interface SentError {
 }
 
 /** Thread → main: the answer to the request with the same id. */
-export type TagReply = { id: number; tags: Label[] } | { id: number; error: SentError };
+export type TagReply = { id: number; tags: Detection[] } | { id: number; error: SentError };
 
 export function sendableError(error: unknown): SentError {
   if (error instanceof Error) return { name: error.name, message: error.message };
@@ -37,7 +37,7 @@ export function receivedError(sent: SentError): Error {
 /** The thread's loop: each request is tagged, in order, and answered. */
 export function serveTagRequests(
   port: MessagePort,
-  tagPixels: (image: DecodedImage) => Promise<Label[]>,
+  tagPixels: (image: DecodedImage) => Promise<Detection[]>,
 ): void {
   const answer = async (request: TagRequest): Promise<void> => {
     const { id, pixels, width, height } = request;

@@ -16,6 +16,20 @@ export interface ImageToTag {
   pixels: DecodedImage;
 }
 
+/**
+ * A label as a tagger found it. `parents`: broader words that hold whenever the label does (cat →
+ * animal, pet); keepTags adds those of the labels it keeps, at the label's confidence.
+ */
+export interface Detection extends Label {
+  parents?: readonly string[];
+}
+
+/** What GET /vocabulary answers: the chosen tagger, and every name it can emit (null: open). */
+export interface Vocabulary {
+  tagger: string;
+  labels: readonly string[] | null;
+}
+
 export interface Tagger {
   readonly name: string;
   /** TAG_MIN_CONFIDENCE when the variable is unset: each model's scores mean different things. */
@@ -25,6 +39,6 @@ export interface Tagger {
    * or service is unavailable (worth a retry), UnprocessableImageError when the service cannot
    * read an image that decoded here (never worth one).
    */
-  tag(image: ImageToTag): Promise<Label[]>;
+  tag(image: ImageToTag): Promise<Detection[]>;
   close?(): Promise<void>;
 }

@@ -87,6 +87,7 @@ describe('the API around the routes', () => {
         '/tags',
         '/tags/{tag}',
         '/tags/{tag}/images',
+        '/vocabulary',
       ].sort(),
     );
     const create = res.body.paths['/images'].post.requestBody.content['application/json'].schema;

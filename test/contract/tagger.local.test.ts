@@ -107,6 +107,19 @@ describe('LocalModelTagger', () => {
     expect(tagger.stats().loads).toBe(loaded.loads + 1);
   });
 
+  it('when a label is found, then its broader words are kept with it: a cat is an animal, a cup is tableware', async () => {
+    // The model takes Chelsea the cat for a dog: the broader words still hold.
+    const cat = names(await tagBytes(tagger, await fixture('chelsea.png')));
+    expect(cat).toEqual(expect.arrayContaining(['animal', 'pet']));
+    const coffee = names(await tagBytes(tagger, await fixture('coffee.png')));
+    expect(coffee).toEqual(expect.arrayContaining(['cup', 'drink', 'tableware']));
+    // No broader word of a label that was not kept (the astronaut is no animal, no vehicle).
+    const astronaut = names(await tagBytes(tagger, await fixture('astronaut.png')));
+    expect(astronaut).toContain('people');
+    expect(astronaut).not.toContain('animal');
+    expect(astronaut).not.toContain('vehicle');
+  });
+
   it('when the photo is stored sideways with EXIF orientation 6, then it is still recognised', async () => {
     const sideways = await sidewaysWithExif(await fixture('bus.jpg'));
     expect(names(await tagBytes(tagger, sideways, 'image/jpeg'))).toContain('bus');

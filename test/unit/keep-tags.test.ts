@@ -94,4 +94,53 @@ describe('keepTags', () => {
     keepTags(tags, opts);
     expect(tags).toEqual([{ name: ' Dog ', confidence: 2 }]);
   });
+
+  describe('broader words', () => {
+    it('when labels with parents are kept, then each parent comes once, at its best child’s confidence', () => {
+      const kept = keepTags(
+        [
+          { name: 'cat', confidence: 0.6, parents: ['animal', 'pet'] },
+          { name: 'dog', confidence: 0.8, parents: ['Animal ', 'pet'] },
+          { name: 'horse', confidence: 0.35, parents: ['animal'] },
+        ],
+        opts,
+      );
+      expect(kept).toEqual([
+        { name: 'animal', confidence: 0.8 },
+        { name: 'dog', confidence: 0.8 },
+        { name: 'pet', confidence: 0.8 },
+        { name: 'cat', confidence: 0.6 },
+        { name: 'horse', confidence: 0.35 },
+      ]);
+    });
+
+    it('when a label is dropped by the cut-off or by max, then its parents are not added, and they do not count against max', () => {
+      const kept = keepTags(
+        [
+          { name: 'pizza', confidence: 0.9, parents: ['food'] },
+          { name: 'car', confidence: 0.5, parents: ['vehicle'] },
+          { name: 'cat', confidence: 0.2, parents: ['animal'] },
+        ],
+        { minConfidence: 0.3, max: 1 },
+      );
+      expect(kept).toEqual([
+        { name: 'food', confidence: 0.9 },
+        { name: 'pizza', confidence: 0.9 },
+      ]);
+    });
+
+    it('when a parent is also a label found, then the label keeps its own confidence', () => {
+      const kept = keepTags(
+        [
+          { name: 'animal', confidence: 0.4 },
+          { name: 'dog', confidence: 0.9, parents: ['animal'] },
+        ],
+        opts,
+      );
+      expect(kept).toEqual([
+        { name: 'dog', confidence: 0.9 },
+        { name: 'animal', confidence: 0.4 },
+      ]);
+    });
+  });
 });
