@@ -88,7 +88,9 @@ function checks(shape: ListShape): string {
   const all = repeat(shape.others, (k) => `AND ${has(`all${k}`)}`, ' ');
   const any = shape.any > 0 ? `AND (${repeat(shape.any, (k) => has(`any${k}`), ' OR ')})` : '';
   const none = repeat(shape.none, (k) => `AND NOT ${has(`none${k}`)}`, ' ');
-  const status = shape.status ? 'AND i.status = @status' : '';
+  // +@status, like LIMIT: a bare parameter compared with a partial index's term is folded into
+  // the plan, and the statement is prepared again on every run.
+  const status = shape.status ? 'AND i.status = +@status' : '';
   return `${all} ${any} ${none} ${status}`;
 }
 
@@ -111,7 +113,7 @@ function arm(shape: ListShape, k: number): string {
   const none = shape.none > 0 ? `AND NOT EXISTS (${probe('n', TAG_KEY, 'not', shape.none)})` : '';
   const status = shape.status
     ? `AND EXISTS (SELECT 1 FROM images s WHERE s.owner = t.owner
-      AND s.created_at = t.created_at AND +s.id = t.image_id AND s.status = @status)`
+      AND s.created_at = t.created_at AND +s.id = t.image_id AND s.status = +@status)`
     : '';
   return `SELECT t.created_at AS created_at, t.image_id AS id FROM image_tags t
   WHERE t.owner = ${OWNER} AND t.name = @arm${k}
