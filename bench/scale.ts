@@ -41,7 +41,8 @@ import { COCO_LABELS, seedCatalog, seededRng, uuid } from './support/scale-seed.
 // filter (AND mid+common finds 4), so its 1M / 10k ratio mixes scale with page fill.
 // SCALE_OWNERS=10 keeps every page full at 10k too, with the same 100× growth per owner.
 const OWNERS = Number(process.env.SCALE_OWNERS ?? 100);
-if (!Number.isInteger(OWNERS) || OWNERS < 1) throw new Error('SCALE_OWNERS must be a whole number ≥ 1');
+if (!Number.isInteger(OWNERS) || OWNERS < 1)
+  throw new Error('SCALE_OWNERS must be a whole number ≥ 1');
 const PAGE = 20;
 const DEEP = 10;
 const BULK = 100; // the most ids POST /images/tags takes
