@@ -7,6 +7,7 @@ import type * as HumanModule from '@vladmandic/human';
 import { TransientError } from '../domain/errors.js';
 import type { DecodedImage } from '../imaging/decode.js';
 import { defaultModelPath, loadEngine, unloadEngine, type Engine } from './local-model-engine.js';
+import { imageProperties } from './image-properties.js';
 import { toTags } from './local-model-labels.js';
 import type { Detection, ImageToTag, Tagger } from './tagger.js';
 
@@ -112,7 +113,10 @@ export class LocalModelTagger implements Tagger {
 
   /** Tags decoded pixels alone (a tagging thread gets them that way, without the bytes). */
   async tagPixels(decoded: DecodedImage): Promise<Detection[]> {
-    return serial(async () => detect(await ensureEngine(this.#options), decoded, this.#options));
+    const objects = await serial(async () =>
+      detect(await ensureEngine(this.#options), decoded, this.#options),
+    );
+    return [...objects, ...imageProperties(decoded)];
   }
 
   /** Loads the model now instead of on the first tag() call. */

@@ -120,6 +120,13 @@ describe('LocalModelTagger', () => {
     expect(astronaut).not.toContain('vehicle');
   });
 
+  it('when a photo is greyscale, then it is black and white; a colour photo is not', async () => {
+    expect(names(await tagBytes(tagger, await fixture('camera.png')))).toContain('black and white');
+    for (const colour of ['chelsea.png', 'bus.jpg', 'astronaut.png']) {
+      expect(names(await tagBytes(tagger, await fixture(colour)))).not.toContain('black and white');
+    }
+  });
+
   it('when the photo is stored sideways with EXIF orientation 6, then it is still recognised', async () => {
     const sideways = await sidewaysWithExif(await fixture('bus.jpg'));
     expect(names(await tagBytes(tagger, sideways, 'image/jpeg'))).toContain('bus');
