@@ -80,7 +80,8 @@ async function create(store: DocumentStore, serverless: boolean): Promise<void> 
  * on the version read: a document a user edits meanwhile is written by that edit (with its
  * words), and the backfill's stale copy is refused rather than undoing it. Then records the
  * version in `_meta`. A crash or a stop leaves `_meta` as it was, so the next open() starts again
- * and the `must_not exists` finds only what is left. Writes without refresh: nothing waits to read them.
+ * and the `must_not exists` finds only what is left. Writes without refresh: nothing waits to read
+ * them.
  */
 async function backfill(store: DocumentStore, stop: AbortSignal): Promise<void> {
   let after: string | undefined;

@@ -192,8 +192,8 @@ export class SqliteImageCatalog implements ImageCatalog {
 
   /** limit + 1 rows (one more tells whether a next page exists), by the cheapest walk. */
   private pageRows(owner: string, query: NormalQuery): ImageRow[] {
-    const params: ListParams = { owner, limit: query.limit + 1, ...query.after };
     if (query.words.length > 0) return searchRows(this.search, owner, query);
+    const params: ListParams = { owner, limit: query.limit + 1, ...query.after };
     const shape: ListShape = {
       driver: 'images',
       others: 0,

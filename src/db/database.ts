@@ -36,8 +36,8 @@ export function openDatabase(file: string): Db {
  * `version` (all of them unless a test or a benchmark wants an older schema).
  */
 export function migrate(db: Db, version = migrations.length): void {
-  // The image_search triggers and statements (v7) call its functions: every connection that writes images comes
-  // through here first, so it is registered here, before any migration or statement needs it.
+  // The image_search triggers and statements (v7) call these functions. Every connection that
+  // writes images comes through here first, so they are registered before anything needs them.
   registerSearchFunctions(db);
   const current = db.pragma('user_version', { simple: true }) as number;
   migrations.slice(current, version).forEach((sql, index) => {

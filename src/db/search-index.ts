@@ -42,8 +42,8 @@ export function registerSearchFunctions(db: Db): void {
         Number(owner),
         String(filename),
         text as string | null,
-        tags as string | null,
-        userTags as string | null,
+        String(tags),
+        String(userTags),
         String(status),
       ),
   );
@@ -57,7 +57,7 @@ const TOKENS = (i: string) =>
 const prefixes = Array.from({ length: INDEXED_PREFIX_LETTERS }, (_, k) => KEY_CHARS + 1 + k);
 
 // Contentless (the image rows hold the text) with contentless_delete, so a row can be replaced and
-// removed; detail=none and no column sizes, since q matches words, never phrases, and never ranks.
+// removed; detail=none, since q matches words, never phrases.
 export const v7 = `
   ALTER TABLE images ADD COLUMN doc INTEGER NOT NULL DEFAULT 0;
 

@@ -10,6 +10,7 @@
 //   STATE the status, and `untagged` for a tagged image with no tag: status=… and untagged=true
 // The table's tokenizer is `ascii`: only ASCII characters other than letters and digits split
 // tokens, and everything else (the separators, accented or non-Latin letters) is part of one.
+import { decodeNames } from '../catalog/sqlite-rows.js';
 import { searchWords } from '../domain/search-words.js';
 
 export const WORD = '\uE000';
@@ -38,20 +39,18 @@ export const tagToken = (name: string) =>
     String.fromCharCode(0xe100 + c.charCodeAt(0)),
   );
 
-const tagNames = (json: string | null): string[] =>
-  json === null || json === '[]' ? [] : (JSON.parse(json) as [string, number][]).map((e) => e[0]);
-
 /** The document of one image row in image_search: its tokens, space-separated. */
 export function searchTokens(
   owner: number,
   filename: string,
   text: string | null,
-  tags: string | null,
-  userTags: string | null,
+  tags: string,
+  userTags: string,
   status: string,
 ): string {
   const key = ownerKey(owner);
-  const names = [...new Set([...tagNames(tags), ...tagNames(userTags)])];
+  // Both columns are NOT NULL, in sqlite-rows.ts's encoding ([[name, confidence], …]).
+  const names = [...new Set([...decodeNames(tags), ...decodeNames(userTags)])];
   const words = new Set([
     ...searchWords(filename),
     ...searchWords(text ?? ''),
