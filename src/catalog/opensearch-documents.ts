@@ -3,7 +3,7 @@
 // mean and how they are indexed: opensearch-mapping.ts.
 import type { ImageRecord, Label } from '../domain/image.js';
 import { searchWords } from '../domain/search-words.js';
-import { tagNames, visibleTags, type TagState } from '../domain/tag-edits.js';
+import { bestPerName, tagNames, toLabel, visibleTags, type TagState } from '../domain/tag-edits.js';
 
 /**
  * A stored image. A v1 document (written before contract v2) lacks every optional v2 field:
@@ -54,7 +54,7 @@ export function toDoc(image: Fixed, state: DocState): ImageDoc {
     size,
     status: state.status,
     createdAt,
-    tags: state.tags.model.map(({ name, confidence }) => ({ name, confidence })),
+    tags: state.tags.model.map(toLabel),
     userTags: state.tags.user,
     vetoes: state.tags.vetoes,
     tagNames: names,
@@ -76,13 +76,13 @@ export function recordToDoc(image: ImageRecord): ImageDoc {
   const { status, taggedAt, error, width, height, text } = image;
   return toDoc(image, {
     status,
-    tags: { model: uniqueLabels(model), user: [...new Set(user)], vetoes: [] },
+    tags: { model: bestPerName(model), user: [...new Set(user)], vetoes: [] },
     ...{ taggedAt, error, width, height, text },
   });
 }
 
 export const tagStateOf = (doc: ImageDoc): TagState => ({
-  model: doc.tags.map(({ name, confidence }) => ({ name, confidence })),
+  model: doc.tags.map(toLabel),
   user: doc.userTags ?? [],
   vetoes: doc.vetoes ?? [],
 });
@@ -117,13 +117,4 @@ export function toRecord(doc: ImageDoc): ImageRecord {
 function wordsOf(filename: string, text: string | undefined, names: string[]): string {
   const words = searchWords([filename, text ?? '', ...names].join(' '));
   return [...new Set(words)].join(' ');
-}
-
-/** One label per name (the highest confidence). */
-function uniqueLabels(labels: Label[]): Label[] {
-  const best = new Map<string, number>();
-  for (const { name, confidence } of labels) {
-    if (confidence > (best.get(name) ?? -1)) best.set(name, confidence);
-  }
-  return [...best].map(([name, confidence]) => ({ name, confidence }));
 }

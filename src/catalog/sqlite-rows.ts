@@ -1,7 +1,7 @@
 // How the SQLite catalog stores an image's tags and reads a row back (sqlite.ts, sqlite-tags.ts).
 // The encodings are the schema's (db/migrations.ts v3 and v6); nothing here runs SQL.
 import type { ImageRecord, ImageStatus, Label, Tag } from '../domain/image.js';
-import type { TagState } from '../domain/tag-edits.js';
+import { bestPerName, type TagState } from '../domain/tag-edits.js';
 import { compare } from './list-query.js';
 
 /** A row in raw (array) mode, in sqlite-list.ts COLUMNS order: no object for the driver to build. */
@@ -43,16 +43,23 @@ export function toRecord(ownerId: string, row: ImageRow): ImageRecord {
 /**
  * images.tags and images.user_tags: [[name, confidence], …], one entry per name, sorted as the port
  * returns tags (confidence desc, then name), so reading the model's needs no sort. Arrays, not
- * objects: half the bytes. The user's all have confidence 1.
+ * objects: half the bytes. The user's all have confidence 1. A located label has a third element,
+ * its box as [left, top, width, height]: rows written before boxes read the same.
  */
 export function encodeTags(tags: readonly Label[]): string {
-  const best = new Map<string, number>();
-  for (const { name, confidence } of tags) {
-    const seen = best.get(name);
-    if (seen === undefined || confidence > seen) best.set(name, confidence);
-  }
-  const entries = [...best].sort((a, b) => b[1] - a[1] || compare(a[0], b[0]));
-  return JSON.stringify(entries);
+  return JSON.stringify(bestPerName(tags).map(toEntry));
+}
+
+type Entry = [string, number] | [string, number, [number, number, number, number]];
+
+const toEntry = ({ name, confidence, box }: Label): Entry =>
+  box ? [name, confidence, [box.left, box.top, box.width, box.height]] : [name, confidence];
+
+function fromEntry(entry: Entry): Label {
+  const box = entry[2];
+  if (!box) return { name: entry[0], confidence: entry[1] };
+  const [left, top, width, height] = box;
+  return { name: entry[0], confidence: entry[1], box: { left, top, width, height } };
 }
 
 export const encodeUserTags = (names: readonly string[]) =>
@@ -66,11 +73,9 @@ export const tagNeedle = (name: string) => `[${JSON.stringify(name)},`;
 
 export function decodeLabels(text: string): Label[] {
   if (text === '[]') return [];
-  const entries = JSON.parse(text) as [string, number][];
+  const entries = JSON.parse(text) as Entry[];
   const labels = new Array<Label>(entries.length);
-  for (let k = 0; k < entries.length; k += 1) {
-    labels[k] = { name: entries[k]![0], confidence: entries[k]![1] };
-  }
+  for (let k = 0; k < entries.length; k += 1) labels[k] = fromEntry(entries[k]!);
   return labels;
 }
 
@@ -82,10 +87,13 @@ export function decodeNames(userTags: string): string[] {
 function decodeVisibleTags(tags: string, userTags: string): Tag[] {
   if (userTags === '[]') {
     if (tags === '[]') return [];
-    const entries = JSON.parse(tags) as [string, number][];
+    const entries = JSON.parse(tags) as Entry[];
     const visible = new Array<Tag>(entries.length);
     for (let k = 0; k < entries.length; k += 1) {
-      visible[k] = { name: entries[k]![0], confidence: entries[k]![1], source: 'model' };
+      const entry = entries[k]!;
+      visible[k] = entry[2]
+        ? { ...fromEntry(entry), source: 'model' }
+        : { name: entry[0], confidence: entry[1], source: 'model' };
     }
     return visible;
   }

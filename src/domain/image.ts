@@ -3,12 +3,25 @@
 export const IMAGE_STATUSES = ['pending', 'tagged', 'failed'] as const;
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 
+/**
+ * Where in the picture a label was found, as fractions (0–1) of the upright image's width and
+ * height from its top-left corner: Rekognition's BoundingBox, so no tagger converts twice.
+ */
+export interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
 /** What a model says about an image: a name and how sure it is. */
 export interface Label {
   /** normaliseTagName's output: lower-case, trimmed, single inner spaces ("traffic light"). */
   name: string;
   /** 0–1. */
   confidence: number;
+  /** The best-scoring instance's box, when the model locates what it names (objects, faces). */
+  box?: Box | undefined;
 }
 
 export const TAG_SOURCES = ['model', 'user'] as const;

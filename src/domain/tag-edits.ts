@@ -27,19 +27,30 @@ export const NO_TAGS: TagState = { model: [], user: [], vetoes: [] };
 /** The tags a client sees: every tag once, highest confidence first, then by name. */
 export function visibleTags(state: TagState): Tag[] {
   const tags: Tag[] = state.user.map((name) => ({ name, confidence: 1, source: 'user' }));
-  for (const { name, confidence } of state.model) tags.push({ name, confidence, source: 'model' });
+  for (const label of state.model) tags.push({ ...toLabel(label), source: 'model' });
   return tags.sort(byConfidenceThenName);
 }
 
 /** The model's new labels (already kept by keepTags), minus the vetoed and the user's names. */
 export function withModelTags(state: TagState, labels: Label[]): TagState {
-  const taken = new Set([...state.user, ...state.vetoes]);
-  const best = new Map<string, number>();
-  for (const { name, confidence } of labels) {
-    if (!taken.has(name) && confidence > (best.get(name) ?? -1)) best.set(name, confidence);
+  return { ...state, model: bestPerName(labels, new Set([...state.user, ...state.vetoes])) };
+}
+
+/** Just a label's own fields (a Tag's source, or a model's extras, dropped); box only when found. */
+export const toLabel = ({ name, confidence, box }: Label): Label =>
+  box ? { name, confidence, box } : { name, confidence };
+
+/** One label per name, its highest-confidence one (box included), in the port's order. */
+export function bestPerName(labels: Iterable<Label>, skip?: ReadonlySet<string>): Label[] {
+  const best = new Map<string, Label>();
+  for (const label of labels) {
+    if (skip?.has(label.name)) continue;
+    const seen = best.get(label.name);
+    if (seen === undefined || label.confidence > seen.confidence) {
+      best.set(label.name, toLabel(label));
+    }
   }
-  const model = [...best].map(([name, confidence]) => ({ name, confidence }));
-  return { ...state, model: model.sort(byConfidenceThenName) };
+  return [...best.values()].sort(byConfidenceThenName);
 }
 
 /** Pending or failed: the model's tags go, the user's and the vetoes stay. */

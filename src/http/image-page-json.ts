@@ -40,7 +40,14 @@ function tagsJson(tags: readonly Tag[]): string {
   for (let k = 0; k < tags.length; k += 1) {
     const tag = tags[k]!;
     if (k > 0) json += ',';
-    json += `{"name":${str(tag.name)},"confidence":${num(tag.confidence)},"source":"${tag.source}"}`;
+    json += `{"name":${str(tag.name)},"confidence":${num(tag.confidence)},`;
+    const { box } = tag;
+    if (box) {
+      json +=
+        `"box":{"left":${num(box.left)},"top":${num(box.top)},` +
+        `"width":${num(box.width)},"height":${num(box.height)}},`;
+    }
+    json += `"source":"${tag.source}"}`;
   }
   return `${json}]`;
 }

@@ -190,9 +190,20 @@ export const RenameTagBody = z.strictObject({
 
 // ---- responses (documentation, and checked against real responses by the component tests)
 
+const Fraction = z.number().min(0).max(1);
+
+export const Box = z
+  .object({ left: Fraction, top: Fraction, width: Fraction, height: Fraction })
+  .meta({
+    description:
+      'Where the model found what the tag names, as fractions of the upright image from its ' +
+      'top-left corner (the best-scoring instance). Model tags of things it locates only.',
+  });
+
 export const Tag = z.object({
   name: z.string(),
-  confidence: z.number().min(0).max(1),
+  confidence: Fraction,
+  box: Box.optional(),
   source: z.enum(TAG_SOURCES).meta({
     description:
       '`model`: found by the recognition model; `user`: put there by you (confidence 1).',

@@ -109,13 +109,14 @@ export async function processUpload(
     }
     const tagger = await ctx.tagger();
     const found = await tagger.tag({ bytes, contentType: actual, pixels: prepared.pixels });
-    const tags = keepTags(found, {
+    const tags = keepTags(found.labels, {
       minConfidence: ctx.tagging.minConfidence ?? tagger.defaultMinConfidence,
       max: ctx.tagging.max,
     });
     await ctx.catalog.markTagged(ownerId, imageId, {
       labels: tags,
       taggedAt: ctx.now().toISOString(),
+      text: found.text,
       ...prepared.dimensions,
     });
     ctx.log.info(

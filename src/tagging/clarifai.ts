@@ -9,7 +9,7 @@ import type { Label } from '../domain/image.js';
 import type { TaggerConfig } from '../config.js';
 import { TransientError, UnprocessableImageError } from '../domain/errors.js';
 import { assertPat, ClarifaiPat, type ClarifaiPatOptions } from './clarifai-pat.js';
-import type { ImageToTag, Tagger } from './tagger.js';
+import type { ImageToTag, Tagger, TaggerResult } from './tagger.js';
 
 export interface ClarifaiTaggerOptions
   extends Omit<Extract<TaggerConfig, { kind: 'clarifai' }>, 'kind'>, ClarifaiPatOptions {
@@ -172,14 +172,14 @@ export class ClarifaiTagger implements Tagger {
     this.#options = options;
   }
 
-  async tag(image: ImageToTag): Promise<Label[]> {
+  async tag(image: ImageToTag): Promise<TaggerResult> {
     const pat = await this.#pat.value();
     const { attempts = 3, baseDelayMs = 250, maxDelayMs = 4000 } = this.#options.retry ?? {};
     const sleep = this.#options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     const random = this.#options.random ?? Math.random;
     for (let attempt = 1; ; attempt++) {
       const verdict = await this.#attempt(image.bytes, pat);
-      if (verdict.kind === 'ok') return verdict.tags;
+      if (verdict.kind === 'ok') return { labels: verdict.tags };
       if (verdict.kind !== 'retry' || attempt >= attempts) throw this.#toError(verdict, attempt);
       // Exponential, half of it jittered: concurrent workers throttled together spread out.
       const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { TransientError } from '../domain/errors.js';
 import type { LocalModelTaggerOptions } from './local-model.js';
 import { receivedError, type TagReply, type TagRequest } from './tag-thread-protocol.js';
-import type { Detection, ImageToTag, Tagger } from './tagger.js';
+import type { ImageToTag, Tagger, TaggerResult } from './tagger.js';
 import { workerScript, type WorkerScript } from './worker-script.js';
 
 export interface LocalModelPoolOptions extends LocalModelTaggerOptions {
@@ -30,7 +30,7 @@ export interface LocalModelPoolStats {
 
 interface Job {
   request: TagRequest;
-  resolve(tags: Detection[]): void;
+  resolve(result: TaggerResult): void;
   reject(error: Error): void;
 }
 
@@ -59,7 +59,7 @@ export class LocalModelPool implements Tagger {
     this.#script = script ?? workerScript('local-model-worker', import.meta.url);
   }
 
-  async tag(image: ImageToTag): Promise<Detection[]> {
+  async tag(image: ImageToTag): Promise<TaggerResult> {
     // Decoded by the caller, on sharp's own threads in the main thread: bytes that are no image
     // never reach a thread, and sharp stays out of worker threads (on glibc it must outlive them).
     const { data, width, height } = image.pixels;
@@ -67,7 +67,7 @@ export class LocalModelPool implements Tagger {
     // one copy into memory of our own can, so the thread gets it without a second one, and the
     // caller's pixels stay whole.
     const pixels = new Uint8Array(data);
-    return new Promise<Detection[]>((resolve, reject) => {
+    return new Promise<TaggerResult>((resolve, reject) => {
       this.#queue.push({ request: { id: this.#nextId++, pixels, width, height }, resolve, reject });
       this.#dispatch();
     });
@@ -123,7 +123,7 @@ export class LocalModelPool implements Tagger {
       // An idle thread does not keep the process alive; a busy one does, until it answers.
       worker.unref();
       if ('error' in reply) job.reject(receivedError(reply.error));
-      else job.resolve(reply.tags);
+      else job.resolve(reply.result);
       this.#dispatch();
     });
     worker.on('error', (error) => {

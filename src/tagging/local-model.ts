@@ -9,7 +9,7 @@ import type { DecodedImage } from '../imaging/decode.js';
 import { defaultModelPath, loadEngine, unloadEngine, type Engine } from './local-model-engine.js';
 import { imageProperties } from './image-properties.js';
 import { toTags } from './local-model-labels.js';
-import type { Detection, ImageToTag, Tagger } from './tagger.js';
+import type { Detection, ImageToTag, Tagger, TaggerResult } from './tagger.js';
 
 export interface LocalModelTaggerOptions {
   /** centernet.json on disk; default: the one inside @vladmandic/human. */
@@ -107,16 +107,16 @@ export class LocalModelTagger implements Tagger {
     this.#options = options;
   }
 
-  async tag(image: ImageToTag): Promise<Detection[]> {
+  async tag(image: ImageToTag): Promise<TaggerResult> {
     return this.tagPixels(image.pixels);
   }
 
   /** Tags decoded pixels alone (a tagging thread gets them that way, without the bytes). */
-  async tagPixels(decoded: DecodedImage): Promise<Detection[]> {
+  async tagPixels(decoded: DecodedImage): Promise<TaggerResult> {
     const objects = await serial(async () =>
       detect(await ensureEngine(this.#options), decoded, this.#options),
     );
-    return [...objects, ...imageProperties(decoded)];
+    return { labels: [...objects, ...imageProperties(decoded)] };
   }
 
   /** Loads the model now instead of on the first tag() call. */

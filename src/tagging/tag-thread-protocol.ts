@@ -4,7 +4,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { TransientError, UnprocessableImageError } from '../domain/errors.js';
 import type { DecodedImage } from '../imaging/decode.js';
-import type { Detection } from './tagger.js';
+import type { TaggerResult } from './tagger.js';
 
 /** Main → thread: one decoded image; `pixels` is transferred, not copied. */
 export interface TagRequest {
@@ -20,7 +20,7 @@ export interface SentError {
 }
 
 /** Thread → main: the answer to the request with the same id. */
-export type TagReply = { id: number; tags: Detection[] } | { id: number; error: SentError };
+export type TagReply = { id: number; result: TaggerResult } | { id: number; error: SentError };
 
 export function sendableError(error: unknown): SentError {
   if (error instanceof Error) return { name: error.name, message: error.message };
@@ -37,14 +37,14 @@ export function receivedError(sent: SentError): Error {
 /** The thread's loop: each request is tagged, in order, and answered. */
 export function serveTagRequests(
   port: MessagePort,
-  tagPixels: (image: DecodedImage) => Promise<Detection[]>,
+  tagPixels: (image: DecodedImage) => Promise<TaggerResult>,
 ): void {
   const answer = async (request: TagRequest): Promise<void> => {
     const { id, pixels, width, height } = request;
     const data = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
     let reply: TagReply;
     try {
-      reply = { id, tags: await tagPixels({ data, width, height }) };
+      reply = { id, result: await tagPixels({ data, width, height }) };
     } catch (error) {
       reply = { id, error: sendableError(error) };
     }

@@ -24,6 +24,13 @@ export interface Detection extends Label {
   parents?: readonly string[];
 }
 
+/** All a tagger found in one image. */
+export interface TaggerResult {
+  labels: Detection[];
+  /** Words read in the image, in reading order, single-spaced; absent when none were read. */
+  text?: string | undefined;
+}
+
 /** What GET /vocabulary answers: the chosen tagger, and every name it can emit (null: open). */
 export interface Vocabulary {
   tagger: string;
@@ -35,10 +42,10 @@ export interface Tagger {
   /** TAG_MIN_CONFIDENCE when the variable is unset: each model's scores mean different things. */
   readonly defaultMinConfidence: number;
   /**
-   * Labels with confidences, any order, possibly repeated. Throws TransientError when the model
+   * Labels with confidences (any order, possibly repeated) and any text read. Throws TransientError when the model
    * or service is unavailable (worth a retry), UnprocessableImageError when the service cannot
    * read an image that decoded here (never worth one).
    */
-  tag(image: ImageToTag): Promise<Detection[]>;
+  tag(image: ImageToTag): Promise<TaggerResult>;
   close?(): Promise<void>;
 }

@@ -57,6 +57,24 @@ describe('images, tagging and tags', () => {
     expect((thumbnail.body as Buffer).length).toBeLessThan(bytes.length);
   });
 
+  it('when the model locates an object, then its tag carries a box in the listing and the image, and a broader word none', async () => {
+    const { token, auth } = await app.newUser();
+    const id = await app.upload(token, fixture('bus.jpg'), 'image/jpeg');
+    await app.settled(token, id);
+    const listed = await app.http.get('/images?tags=bus').set(auth).expect(200);
+    const one = await app.http.get(`/images/${id}`).set(auth).expect(200);
+    for (const image of [ImagePage.parse(listed.body).items[0]!, Image.parse(one.body)]) {
+      const tag = (name: string) => image.tags.find((t) => t.name === name)!;
+      // The bus crosses the photo from side to side, in its middle band.
+      const { left, top, width, height } = tag('bus').box!;
+      expect(left).toBeLessThan(0.1);
+      expect(width).toBeGreaterThan(0.75);
+      expect(top).toBeGreaterThan(0.1);
+      expect(top + height).toBeLessThan(0.9);
+      expect(tag('vehicle')).not.toHaveProperty('box');
+    }
+  });
+
   it('when images carry different tags, then one tag and the AND of two find the right ones', async () => {
     const { token, auth } = await app.newUser();
     const astronaut = await app.upload(token, fixture('astronaut.png'), 'image/png');

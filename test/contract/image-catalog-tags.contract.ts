@@ -46,6 +46,32 @@ export function imageCatalogTagsContract(name: string, setup: () => Promise<Cata
     (await catalog.list(owner, { tags: [tag], limit: 50 })).items.map((i) => i.id);
 
   describe(`ImageCatalog tag edits (${name})`, () => {
+    it('when the model located a label, then its box is read back, and survives a user’s edit', () =>
+      withCatalog(async (catalog) => {
+        const id = await added(catalog, 'alice');
+        const box = { left: 0.1, top: 0.2, width: 0.3, height: 0.4 };
+        await catalog.markTagged('alice', id, {
+          labels: [
+            { name: 'cat', confidence: 0.9, box },
+            { name: 'animal', confidence: 0.9 },
+          ],
+          taggedAt: at(99),
+        });
+        const tagged = [
+          { name: 'animal', confidence: 0.9, source: 'model' },
+          { name: 'cat', confidence: 0.9, box, source: 'model' },
+        ];
+        expect((await catalog.get('alice', id))!.tags).toEqual(tagged);
+        expect((await catalog.list('alice', { tags: ['cat'], limit: 5 })).items[0]!.tags).toEqual(
+          tagged,
+        );
+        await catalog.editTags('alice', [id], { add: ['mine'], remove: ['animal'] });
+        expect((await catalog.get('alice', id))!.tags).toEqual([
+          { name: 'mine', confidence: 1, source: 'user' },
+          { name: 'cat', confidence: 0.9, box, source: 'model' },
+        ]);
+      }));
+
     it('when a user adds a tag the model gave, then it becomes the user’s, once', () =>
       withCatalog(async (catalog) => {
         const id = await added(catalog, 'alice', 'dog', 'cat');

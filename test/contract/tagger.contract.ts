@@ -38,7 +38,7 @@ export async function tagBytes(
   bytes: Buffer,
   contentType?: ImageContentType,
 ): Promise<Label[]> {
-  return tagger.tag(await imageToTag(bytes, contentType));
+  return (await tagger.tag(await imageToTag(bytes, contentType))).labels;
 }
 
 export function taggerContract(name: string, setup: () => Promise<TaggerUnderTest>): void {
@@ -85,6 +85,13 @@ export function taggerContract(name: string, setup: () => Promise<TaggerUnderTes
           expect(tag.name.trim()).not.toBe('');
           expect(tag.confidence).toBeGreaterThanOrEqual(0);
           expect(tag.confidence).toBeLessThanOrEqual(1);
+          // A box is optional (a tagger may not locate anything), but inside the frame when given.
+          if (tag.box) {
+            const { left, top, width, height } = tag.box;
+            for (const n of [left, top, width, height]) expect(n).toBeGreaterThanOrEqual(0);
+            expect(left + width).toBeLessThanOrEqual(1.0001);
+            expect(top + height).toBeLessThanOrEqual(1.0001);
+          }
         }
       }
     });

@@ -77,7 +77,7 @@ describe('LocalModelPool compiled to JavaScript, as `npm start` runs it', () => 
       const pool = new LocalModelPool({ size: 1 });
       const bytes = readFileSync(${JSON.stringify(photo)});
       const image = { bytes, contentType: 'image/jpeg', pixels: await decodeForModel(bytes) };
-      const tags = await pool.tag(image);
+      const { labels: tags } = await pool.tag(image);
       await pool.close();
       console.log(JSON.stringify({ tags: tags.map((t) => t.name), threads: pool.stats().threads }));`;
     // No tsx anywhere: a thread that needed the TypeScript bootstrap would fail here.

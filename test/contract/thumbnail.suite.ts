@@ -53,7 +53,7 @@ export function thumbnailSuite(name: string, setup: () => Promise<BlobStoreHarne
         tagger: async () => ({
           name: 'scripted',
           defaultMinConfidence: 0.5,
-          tag: async () => [{ name: 'thing', confidence: 0.9 }],
+          tag: async () => ({ labels: [{ name: 'thing', confidence: 0.9 }] }),
         }),
         tagging: { minConfidence: undefined, max: 10 },
         maxUploadBytes: 10 * 1024 * 1024,

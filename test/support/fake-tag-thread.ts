@@ -36,6 +36,6 @@ if (parentPort) {
         await new Promise((resolve) => setTimeout(resolve, 300));
         break;
     }
-    return [{ name: `thread ${threadId}`, confidence: data.length / 1000 }];
+    return { labels: [{ name: `thread ${threadId}`, confidence: data.length / 1000 }] };
   });
 }

@@ -28,7 +28,7 @@ const loadMs = performance.now() - started;
 // Clarifai sends the bytes only: no pixels are decoded (sharp is not in this bundle).
 const pixels = { data: Buffer.alloc(3), width: 1, height: 1 };
 const bytes = await readFile(process.argv[2]);
-const tags = await tagger.tag({ bytes, contentType: 'image/png', pixels });
+const { labels: tags } = await tagger.tag({ bytes, contentType: 'image/png', pixels });
 await tagger.close();
 process.stdout.write(JSON.stringify({ loadMs, tags }));
 `;

@@ -44,7 +44,12 @@ describe('imagePageJson', () => {
         taggedAt: '2025-06-01T00:00:01.000Z',
         tags: [
           { name: 'person', confidence: 1, source: 'user' },
-          { name: 'traffic light', confidence: 0.7000000000000001, source: 'model' },
+          {
+            name: 'traffic light',
+            confidence: 0.7000000000000001,
+            box: { left: 0, top: 0.1234, width: 1, height: 1e-7 },
+            source: 'model',
+          },
           { name: 'tiny', confidence: 1e-7, source: 'model' },
           { name: 'zero', confidence: 0, source: 'model' },
         ],

@@ -95,6 +95,37 @@ describe('keepTags', () => {
     expect(tags).toEqual([{ name: ' Dog ', confidence: 2 }]);
   });
 
+  describe('boxes', () => {
+    it('when a label repeats, then it keeps the box of its best detection, clipped to the frame', () => {
+      const kept = keepTags(
+        [
+          { name: 'cat', confidence: 0.5, box: { left: 0, top: 0, width: 0.1, height: 0.1 } },
+          {
+            name: 'cat',
+            confidence: 0.9,
+            box: { left: -0.1, top: 0.5, width: 0.6, height: 0.7 },
+            parents: ['animal'],
+          },
+          { name: 'person', confidence: 0.8 },
+        ],
+        opts,
+      );
+      expect(kept).toEqual([
+        { name: 'animal', confidence: 0.9 },
+        { name: 'cat', confidence: 0.9, box: { left: 0, top: 0.5, width: 0.5, height: 0.5 } },
+        { name: 'person', confidence: 0.8 },
+      ]);
+    });
+
+    it('when a box lies outside the frame, then the label is kept without one', () => {
+      const kept = keepTags(
+        [{ name: 'cat', confidence: 0.9, box: { left: 1.2, top: 0, width: 0.5, height: 0.5 } }],
+        opts,
+      );
+      expect(kept).toEqual([{ name: 'cat', confidence: 0.9 }]);
+    });
+  });
+
   describe('broader words', () => {
     it('when labels with parents are kept, then each parent comes once, at its best child’s confidence', () => {
       const kept = keepTags(

@@ -25,7 +25,7 @@ import { fixture } from '../support/local-app.js';
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-async function setup(answer: () => Promise<Label[]>) {
+async function setup(answer: () => Promise<Label[]>, text?: string) {
   const dataDir = mkdtempSync(join(tmpdir(), 'pixtag-process-'));
   dirs.push(dataDir);
   let clock = Date.parse('2030-01-01T00:00:00Z');
@@ -35,7 +35,7 @@ async function setup(answer: () => Promise<Label[]>) {
     defaultMinConfidence: 0.5,
     tag: () => {
       calls.tag += 1;
-      return answer();
+      return answer().then((labels) => ({ labels, text }));
     },
   };
   const blobs = await LocalBlobStore.open({
