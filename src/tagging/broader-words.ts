@@ -4,7 +4,6 @@
 // the model's own label list, so a label missing here, or one the model cannot emit, is a compile
 // error. Data only: the API (GET /vocabulary) reads it without loading the model.
 import type * as HumanModule from '@vladmandic/human';
-import { BLACK_AND_WHITE } from './image-properties.js';
 
 /** The 80 labels the local model (CenterNet, COCO) can emit. */
 export type CocoLabel = HumanModule.ObjectType;
@@ -95,12 +94,3 @@ export const COCO_PARENTS: Readonly<Record<CocoLabel, readonly string[]>> = {
 /** The parents of a label the local model emitted (none for a name it does not know). */
 export const cocoParents = (label: string): readonly string[] =>
   Object.hasOwn(COCO_PARENTS, label) ? COCO_PARENTS[label as CocoLabel] : [];
-
-/** Every name the local tagger can emit: its labels, the parent words, the image properties. */
-export const LOCAL_VOCABULARY: readonly string[] = [
-  ...new Set([
-    ...Object.keys(COCO_PARENTS),
-    ...Object.values(COCO_PARENTS).flat(),
-    BLACK_AND_WHITE,
-  ]),
-];

@@ -9,7 +9,7 @@ export const localModelTagger = taggerAdapter({
   envSchema: z.object({}),
   settings: () => ({}),
   // The table only (data): the model loads in create(), on the worker, never for this.
-  vocabulary: async () => (await import('./broader-words.js')).LOCAL_VOCABULARY,
+  vocabulary: async () => (await import('./local-vocabulary.js')).LOCAL_VOCABULARY,
   async create(_settings, { tagWorkers }) {
     const { LocalModelPool } = await import('./local-model-pool.js');
     return new LocalModelPool({ size: tagWorkers });

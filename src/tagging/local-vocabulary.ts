@@ -1,0 +1,14 @@
+// Every name the local tagger can emit, for GET /vocabulary: one line per source of names, each
+// from the module that emits them. Data only: read without loading any model.
+import { COCO_PARENTS } from './broader-words.js';
+import { BLACK_AND_WHITE } from './image-properties.js';
+
+export const LOCAL_VOCABULARY: readonly string[] = [
+  ...new Set([
+    // The model's 80 COCO labels, and their broader words.
+    ...Object.keys(COCO_PARENTS),
+    ...Object.values(COCO_PARENTS).flat(),
+    // From pixel statistics.
+    BLACK_AND_WHITE,
+  ]),
+];
