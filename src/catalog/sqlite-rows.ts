@@ -44,7 +44,7 @@ export function toRecord(ownerId: string, row: ImageRow): ImageRecord {
  * images.tags and images.user_tags: [[name, confidence], …], one entry per name, sorted as the port
  * returns tags (confidence desc, then name), so reading the model's needs no sort. Arrays, not
  * objects: half the bytes. The user's all have confidence 1. A located label has a third element,
- * its box as [left, top, width, height]: rows written before boxes read the same.
+ * its box as [x, y, w, h]: rows written before boxes read the same.
  */
 export function encodeTags(tags: readonly Label[]): string {
   return JSON.stringify(bestPerName(tags).map(toEntry));
@@ -53,13 +53,13 @@ export function encodeTags(tags: readonly Label[]): string {
 type Entry = [string, number] | [string, number, [number, number, number, number]];
 
 const toEntry = ({ name, confidence, box }: Label): Entry =>
-  box ? [name, confidence, [box.left, box.top, box.width, box.height]] : [name, confidence];
+  box ? [name, confidence, [box.x, box.y, box.w, box.h]] : [name, confidence];
 
 function fromEntry(entry: Entry): Label {
   const box = entry[2];
   if (!box) return { name: entry[0], confidence: entry[1] };
-  const [left, top, width, height] = box;
-  return { name: entry[0], confidence: entry[1], box: { left, top, width, height } };
+  const [x, y, w, h] = box;
+  return { name: entry[0], confidence: entry[1], box: { x, y, w, h } };
 }
 
 export const encodeUserTags = (names: readonly string[]) =>

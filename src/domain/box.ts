@@ -8,10 +8,10 @@ export const clamp01 = (n: number): number => (Number.isNaN(n) ? 0 : Math.min(1,
 const r = (n: number): number => Math.round(n * 10_000) / 10_000;
 
 /** A box clipped to the frame, or undefined when it has no area left (nothing to outline). */
-export function clipBox({ left, top, width, height }: Box): Box | undefined {
-  const l = clamp01(left);
-  const t = clamp01(top);
-  const w = clamp01(left + width) - l;
-  const h = clamp01(top + height) - t;
-  return w > 0 && h > 0 ? { left: r(l), top: r(t), width: r(w), height: r(h) } : undefined;
+export function clipBox({ x, y, w, h }: Box): Box | undefined {
+  const left = clamp01(x);
+  const top = clamp01(y);
+  const width = clamp01(x + w) - left;
+  const height = clamp01(y + h) - top;
+  return width > 0 && height > 0 ? { x: r(left), y: r(top), w: r(width), h: r(height) } : undefined;
 }

@@ -4,14 +4,14 @@ export const IMAGE_STATUSES = ['pending', 'tagged', 'failed'] as const;
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 
 /**
- * Where in the picture a label was found, as fractions (0–1) of the upright image's width and
- * height from its top-left corner: Rekognition's BoundingBox, so no tagger converts twice.
+ * Where in the picture a label was found (contract v2's `box`): the top-left corner (x, y) and the
+ * size (w, h), as fractions (0–1) of the upright image's width and height.
  */
 export interface Box {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
 }
 
 /** What a model says about an image: a name and how sure it is. */

@@ -43,9 +43,7 @@ function tagsJson(tags: readonly Tag[]): string {
     json += `{"name":${str(tag.name)},"confidence":${num(tag.confidence)},`;
     const { box } = tag;
     if (box) {
-      json +=
-        `"box":{"left":${num(box.left)},"top":${num(box.top)},` +
-        `"width":${num(box.width)},"height":${num(box.height)}},`;
+      json += `"box":{"x":${num(box.x)},"y":${num(box.y)},"w":${num(box.w)},"h":${num(box.h)}},`;
     }
     json += `"source":"${tag.source}"}`;
   }

@@ -192,13 +192,12 @@ export const RenameTagBody = z.strictObject({
 
 const Fraction = z.number().min(0).max(1);
 
-export const Box = z
-  .object({ left: Fraction, top: Fraction, width: Fraction, height: Fraction })
-  .meta({
-    description:
-      'Where the model found what the tag names, as fractions of the upright image from its ' +
-      'top-left corner (the best-scoring instance). Model tags of things it locates only.',
-  });
+export const Box = z.object({ x: Fraction, y: Fraction, w: Fraction, h: Fraction }).meta({
+  description:
+    'Where the model found what the tag names (its best-scoring instance): the top-left ' +
+    'corner (x, y) and the size (w, h), as fractions of the upright image. Only on model ' +
+    'tags of things the model locates.',
+});
 
 export const Tag = z.object({
   name: z.string(),

@@ -19,6 +19,6 @@ export function toTags(objects: readonly HumanModule.ObjectResult[]): Detection[
 }
 
 /** Human's boxRaw, [x, y, width, height] as fractions, clipped to the frame. */
-function toBox([left, top, width, height]: HumanModule.Box): Box | undefined {
-  return clipBox({ left, top, width, height });
+function toBox([x, y, w, h]: HumanModule.Box): Box | undefined {
+  return clipBox({ x, y, w, h });
 }

@@ -66,11 +66,11 @@ describe('images, tagging and tags', () => {
     for (const image of [ImagePage.parse(listed.body).items[0]!, Image.parse(one.body)]) {
       const tag = (name: string) => image.tags.find((t) => t.name === name)!;
       // The bus crosses the photo from side to side, in its middle band.
-      const { left, top, width, height } = tag('bus').box!;
-      expect(left).toBeLessThan(0.1);
-      expect(width).toBeGreaterThan(0.75);
-      expect(top).toBeGreaterThan(0.1);
-      expect(top + height).toBeLessThan(0.9);
+      const { x, y, w, h } = tag('bus').box!;
+      expect(x).toBeLessThan(0.1);
+      expect(w).toBeGreaterThan(0.75);
+      expect(y).toBeGreaterThan(0.1);
+      expect(y + h).toBeLessThan(0.9);
       expect(tag('vehicle')).not.toHaveProperty('box');
     }
   });

@@ -49,7 +49,7 @@ export function imageCatalogTagsContract(name: string, setup: () => Promise<Cata
     it('when the model located a label, then its box is read back, and survives a user’s edit', () =>
       withCatalog(async (catalog) => {
         const id = await added(catalog, 'alice');
-        const box = { left: 0.1, top: 0.2, width: 0.3, height: 0.4 };
+        const box = { x: 0.1, y: 0.2, w: 0.3, h: 0.4 };
         await catalog.markTagged('alice', id, {
           labels: [
             { name: 'cat', confidence: 0.9, box },

@@ -87,10 +87,10 @@ export function taggerContract(name: string, setup: () => Promise<TaggerUnderTes
           expect(tag.confidence).toBeLessThanOrEqual(1);
           // A box is optional (a tagger may not locate anything), but inside the frame when given.
           if (tag.box) {
-            const { left, top, width, height } = tag.box;
-            for (const n of [left, top, width, height]) expect(n).toBeGreaterThanOrEqual(0);
-            expect(left + width).toBeLessThanOrEqual(1.0001);
-            expect(top + height).toBeLessThanOrEqual(1.0001);
+            const { x, y, w, h } = tag.box;
+            for (const n of [x, y, w, h]) expect(n).toBeGreaterThanOrEqual(0);
+            expect(x + w).toBeLessThanOrEqual(1.0001);
+            expect(y + h).toBeLessThanOrEqual(1.0001);
           }
         }
       }

@@ -47,7 +47,7 @@ describe('imagePageJson', () => {
           {
             name: 'traffic light',
             confidence: 0.7000000000000001,
-            box: { left: 0, top: 0.1234, width: 1, height: 1e-7 },
+            box: { x: 0, y: 0.1234, w: 1, h: 1e-7 },
             source: 'model',
           },
           { name: 'tiny', confidence: 1e-7, source: 'model' },

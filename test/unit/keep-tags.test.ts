@@ -99,11 +99,11 @@ describe('keepTags', () => {
     it('when a label repeats, then it keeps the box of its best detection, clipped to the frame', () => {
       const kept = keepTags(
         [
-          { name: 'cat', confidence: 0.5, box: { left: 0, top: 0, width: 0.1, height: 0.1 } },
+          { name: 'cat', confidence: 0.5, box: { x: 0, y: 0, w: 0.1, h: 0.1 } },
           {
             name: 'cat',
             confidence: 0.9,
-            box: { left: -0.1, top: 0.5, width: 0.6, height: 0.7 },
+            box: { x: -0.1, y: 0.5, w: 0.6, h: 0.7 },
             parents: ['animal'],
           },
           { name: 'person', confidence: 0.8 },
@@ -112,14 +112,14 @@ describe('keepTags', () => {
       );
       expect(kept).toEqual([
         { name: 'animal', confidence: 0.9 },
-        { name: 'cat', confidence: 0.9, box: { left: 0, top: 0.5, width: 0.5, height: 0.5 } },
+        { name: 'cat', confidence: 0.9, box: { x: 0, y: 0.5, w: 0.5, h: 0.5 } },
         { name: 'person', confidence: 0.8 },
       ]);
     });
 
     it('when a box lies outside the frame, then the label is kept without one', () => {
       const kept = keepTags(
-        [{ name: 'cat', confidence: 0.9, box: { left: 1.2, top: 0, width: 0.5, height: 0.5 } }],
+        [{ name: 'cat', confidence: 0.9, box: { x: 1.2, y: 0, w: 0.5, h: 0.5 } }],
         opts,
       );
       expect(kept).toEqual([{ name: 'cat', confidence: 0.9 }]);
