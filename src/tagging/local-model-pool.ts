@@ -3,6 +3,9 @@
 // main thread it would stall every HTTP request meanwhile, and one model can use only one core.
 // Each thread holds its own model (about 0.5 s to load, about 150 MiB of RSS); threads start one
 // by one as images arrive, up to `size`, so the API never pays and an idle server holds no model.
+// A thread's RSS creeps up as it works (about 0.1 MiB an image, in the wasm and V8 heaps, with no
+// tensor leaked: bench/tagging.ts --soak), so a thread retires after `imagesPerThread` images and
+// the next image starts a fresh one: one model load (about 0.5 s) every few hundred images.
 import { Worker } from 'node:worker_threads';
 import { TransientError } from '../domain/errors.js';
 import type { LocalModelTaggerOptions } from './local-model.js';
@@ -13,6 +16,8 @@ import { workerScript, type WorkerScript } from './worker-script.js';
 export interface LocalModelPoolOptions extends LocalModelTaggerOptions {
   /** Most threads, each with its own model. */
   size: number;
+  /** Images a thread tags before it is replaced by a fresh one (default 200). */
+  imagesPerThread?: number;
   /** For tests: another thread script speaking tag-thread-protocol. */
   script?: WorkerScript;
 }
@@ -26,6 +31,8 @@ export interface LocalModelPoolStats {
   queued: number;
   /** Threads that died on their own and were replaced (or will be, on the next image). */
   crashes: number;
+  /** Threads retired after imagesPerThread images. */
+  retired: number;
 }
 
 interface Job {
@@ -39,6 +46,8 @@ interface Thread {
   job: Job | undefined;
   error: Error | undefined;
   terminating: boolean;
+  /** Images answered, to retire the thread after imagesPerThread. */
+  tagged: number;
 }
 
 export class LocalModelPool implements Tagger {
@@ -46,15 +55,19 @@ export class LocalModelPool implements Tagger {
   readonly defaultMinConfidence = 0.3;
   readonly #options: LocalModelTaggerOptions;
   readonly #size: number;
+  readonly #imagesPerThread: number;
   readonly #script: WorkerScript;
   readonly #threads = new Set<Thread>();
   readonly #queue: Job[] = [];
   #nextId = 1;
   #crashes = 0;
+  #retired = 0;
 
-  constructor({ size, script, ...options }: LocalModelPoolOptions) {
+  constructor({ size, script, imagesPerThread = 200, ...options }: LocalModelPoolOptions) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`pool size must be ≥ 1, got ${size}`);
+    if (!(imagesPerThread >= 1)) throw new Error(`imagesPerThread must be ≥ 1`);
     this.#size = size;
+    this.#imagesPerThread = imagesPerThread;
     this.#options = options;
     this.#script = script ?? workerScript('local-model-worker', import.meta.url);
   }
@@ -93,6 +106,7 @@ export class LocalModelPool implements Tagger {
       busy: threads.filter((t) => t.job).length,
       queued: this.#queue.length,
       crashes: this.#crashes,
+      retired: this.#retired,
     };
   }
 
@@ -115,7 +129,13 @@ export class LocalModelPool implements Tagger {
   #start(): Thread {
     const { filename, options } = this.#script;
     const worker = new Worker(filename, { ...options, workerData: this.#options });
-    const thread: Thread = { worker, job: undefined, error: undefined, terminating: false };
+    const thread: Thread = {
+      worker,
+      job: undefined,
+      error: undefined,
+      terminating: false,
+      tagged: 0,
+    };
     worker.on('message', (reply: TagReply) => {
       const job = thread.job;
       if (!job || job.request.id !== reply.id) return;
@@ -124,6 +144,13 @@ export class LocalModelPool implements Tagger {
       worker.unref();
       if ('error' in reply) job.reject(receivedError(reply.error));
       else job.resolve(reply.result);
+      thread.tagged += 1;
+      if (thread.tagged >= this.#imagesPerThread) {
+        // Its exit starts a replacement when images wait (below); until then it counts in size.
+        thread.terminating = true;
+        this.#retired += 1;
+        void worker.terminate();
+      }
       this.#dispatch();
     });
     worker.on('error', (error) => {
@@ -132,6 +159,7 @@ export class LocalModelPool implements Tagger {
     worker.on('exit', (code) => {
       this.#threads.delete(thread);
       if (!thread.terminating) this.#crashes += 1;
+      // A retired thread exits with no job; a closed one may have had one.
       const job = thread.job;
       thread.job = undefined;
       if (job) {

@@ -21,14 +21,35 @@ const osThreads = () =>
 
 describe('LocalModelPool (with a fake model thread)', () => {
   const pools: LocalModelPool[] = [];
-  const pool = (size: number) => {
-    const created = new LocalModelPool({ size, script });
+  const pool = (size: number, imagesPerThread?: number) => {
+    const created = new LocalModelPool({
+      size,
+      script,
+      ...(imagesPerThread ? { imagesPerThread } : {}),
+    });
     pools.push(created);
     return created;
   };
 
   afterEach(async () => {
     await Promise.all(pools.splice(0).map((p) => p.close()));
+  });
+
+  it('when a thread has tagged imagesPerThread images, then a fresh thread takes the next, and nothing fails', async () => {
+    const p = pool(1, 2);
+    const answer = await image('answer');
+    const threads: string[] = [];
+    for (let k = 0; k < 5; k += 1) threads.push((await tagBytes(p, answer, 'image/png'))[0]!.name);
+    // Two images a thread: a, a, b, b, c.
+    expect(new Set(threads).size).toBe(3);
+    expect(threads[0]).toBe(threads[1]);
+    expect(threads[1]).not.toBe(threads[2]);
+    expect(threads[2]).toBe(threads[3]);
+    expect(p.stats()).toMatchObject({ retired: 2, crashes: 0 });
+    // Retiring while others wait: all answered.
+    const many = await Promise.all([1, 2, 3, 4, 5].map(() => tagBytes(p, answer, 'image/png')));
+    expect(many).toHaveLength(5);
+    expect(p.stats()).toMatchObject({ crashes: 0 });
   });
 
   it('when created, then no thread runs until the first image', async () => {
