@@ -195,7 +195,8 @@ export async function createRekognitionTagger(
   options: RekognitionTaggerOptions,
 ): Promise<RekognitionTagger> {
   const sdk = await import('@aws-sdk/client-rekognition');
-  const timeoutMs = options.timeoutMs ?? 15_000;
+  // Three attempts of 10 s and their back-offs: about 32 s at worst, within onUpload's 60 s.
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const client = new sdk.RekognitionClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),

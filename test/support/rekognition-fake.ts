@@ -10,7 +10,13 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { RECORDINGS, UNKNOWN_PICTURE, type Recording } from './rekognition-recordings.js';
+import {
+  detectLabelsAnswer,
+  detectTextAnswer,
+  RECORDINGS,
+  UNKNOWN_PICTURE,
+  type Recording,
+} from './rekognition-recordings.js';
 
 export type RekognitionOperation = 'DetectLabels' | 'DetectText';
 
@@ -98,65 +104,6 @@ async function knownPictures(): Promise<[bigint, Recording][]> {
   );
 }
 
-const box = ([Left, Top, Width, Height]: readonly number[]) => ({ Width, Height, Left, Top });
-const polygon = ([left, top, width, height]: readonly number[]) => [
-  { X: left, Y: top },
-  { X: left! + width!, Y: top },
-  { X: left! + width!, Y: top! + height! },
-  { X: left, Y: top! + height! },
-];
-
-function detectLabelsAnswer(recording: Recording, body: Record<string, unknown>) {
-  const min = (body.MinConfidence as number | undefined) ?? 55;
-  const max = (body.MaxLabels as number | undefined) ?? 1000;
-  const labels = recording.labels
-    .filter((label) => label.confidence >= min)
-    .slice(0, max)
-    .map((label) => ({
-      Name: label.name,
-      Confidence: label.confidence,
-      Instances: (label.instances ?? []).map(([left, top, width, height, confidence]) => ({
-        BoundingBox: box([left, top, width, height]),
-        Confidence: confidence,
-      })),
-      Parents: (label.parents ?? []).map((name) => ({ Name: name })),
-      Aliases: [],
-      Categories: (label.categories ?? []).map((name) => ({ Name: name })),
-    }));
-  return { Labels: labels, LabelModelVersion: '3.0' };
-}
-
-function detectTextAnswer(recording: Recording) {
-  let id = 0;
-  const detections: object[] = [];
-  const words: object[] = [];
-  for (const line of recording.lines) {
-    const lineId = id++;
-    detections.push({
-      DetectedText: line.text,
-      Type: 'LINE',
-      Id: lineId,
-      Confidence: line.confidence,
-      Geometry: { BoundingBox: box(line.box), Polygon: polygon(line.box) },
-    });
-    const parts = line.text.split(' ');
-    const [left, top, width, height] = line.box;
-    parts.forEach((part, i) => {
-      const wordBox = [left + (width * i) / parts.length, top, width / parts.length, height];
-      words.push({
-        DetectedText: part,
-        Type: 'WORD',
-        Id: 0, // numbered after every line, as Rekognition lists lines first
-        ParentId: lineId,
-        Confidence: line.confidence,
-        Geometry: { BoundingBox: box(wordBox), Polygon: polygon(wordBox) },
-      });
-    });
-  }
-  for (const word of words) detections.push({ ...word, Id: id++ });
-  return { TextDetections: detections, TextModelVersion: '3.0' };
-}
-
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -226,27 +173,17 @@ export async function startRekognitionFake(
     }
   };
 
-  const checkParameters = (operation: string, body: Record<string, unknown>) => {
-    const invalid = () =>
-      new Refusal(400, 'InvalidParameterException', 'Request has invalid parameters');
-    if (operation !== 'DetectLabels') return;
-    const { MinConfidence, MaxLabels, Features } = body;
-    if (
-      MinConfidence !== undefined &&
-      !(typeof MinConfidence === 'number' && MinConfidence >= 0 && MinConfidence <= 100)
-    )
-      throw invalid();
-    if (MaxLabels !== undefined && !(Number.isInteger(MaxLabels) && (MaxLabels as number) >= 0))
-      throw invalid();
-    if (
-      Features !== undefined &&
-      !(
-        Array.isArray(Features) &&
-        Features.every((f) => f === 'GENERAL_LABELS' || f === 'IMAGE_PROPERTIES')
-      )
-    )
-      throw invalid();
-  };
+  /** DetectLabels' own parameters, within the API reference's bounds. */
+  const parametersValid = ({
+    MinConfidence: min,
+    MaxLabels: max,
+    Features: features,
+  }: Record<string, unknown>) =>
+    (min === undefined || (typeof min === 'number' && min >= 0 && min <= 100)) &&
+    (max === undefined || (Number.isInteger(max) && (max as number) >= 0)) &&
+    (features === undefined ||
+      (Array.isArray(features) &&
+        features.every((f) => f === 'GENERAL_LABELS' || f === 'IMAGE_PROPERTIES')));
 
   const answer = async (req: IncomingMessage, res: ServerResponse) => {
     const raw = await readBody(req);
@@ -309,7 +246,9 @@ export async function startRekognitionFake(
       if (operation !== 'DetectLabels' && operation !== 'DetectText') {
         throw new Refusal(400, 'UnknownOperationException', `Unknown operation ${target}`);
       }
-      checkParameters(operation, body);
+      if (operation === 'DetectLabels' && !parametersValid(body)) {
+        throw new Refusal(400, 'InvalidParameterException', 'Request has invalid parameters');
+      }
       await checkImage(request.bytes, body);
       const recording = await recognise(request.bytes!);
       send(

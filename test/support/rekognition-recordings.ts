@@ -1,4 +1,5 @@
-// What the Rekognition fake (rekognition-fake.ts) answers for the test photos. The shapes are the
+// What the Rekognition fake (rekognition-fake.ts) answers for the test photos, and those
+// recordings as the JSON of each operation's answer. The shapes are the
 // API reference's DetectLabels and DetectText response syntax (Label: Name, Confidence 0–100,
 // Instances[].BoundingBox {Width, Height, Left, Top} as fractions, Parents[].Name with every
 // ancestor, Aliases, Categories; TextDetection: DetectedText, Type LINE | WORD, Id, ParentId on
@@ -190,3 +191,64 @@ export const UNKNOWN_PICTURE: Recording = {
   labels: [{ name: 'Pattern', confidence: 61.4, categories: ['Patterns and Shapes'] }],
   lines: [],
 };
+
+const box = ([Left, Top, Width, Height]: readonly number[]) => ({ Width, Height, Left, Top });
+const polygon = ([left, top, width, height]: readonly number[]) => [
+  { X: left, Y: top },
+  { X: left! + width!, Y: top },
+  { X: left! + width!, Y: top! + height! },
+  { X: left, Y: top! + height! },
+];
+
+/** DetectLabels' answer: the recording above MinConfidence (default 55), at most MaxLabels. */
+export function detectLabelsAnswer(recording: Recording, body: Record<string, unknown>) {
+  const min = (body.MinConfidence as number | undefined) ?? 55;
+  const max = (body.MaxLabels as number | undefined) ?? 1000;
+  const labels = recording.labels
+    .filter((label) => label.confidence >= min)
+    .slice(0, max)
+    .map((label) => ({
+      Name: label.name,
+      Confidence: label.confidence,
+      Instances: (label.instances ?? []).map(([left, top, width, height, confidence]) => ({
+        BoundingBox: box([left, top, width, height]),
+        Confidence: confidence,
+      })),
+      Parents: (label.parents ?? []).map((name) => ({ Name: name })),
+      Aliases: [],
+      Categories: (label.categories ?? []).map((name) => ({ Name: name })),
+    }));
+  return { Labels: labels, LabelModelVersion: '3.0' };
+}
+
+/** DetectText's answer: each line, then its words (split evenly along the line). */
+export function detectTextAnswer(recording: Recording) {
+  let id = 0;
+  const detections: object[] = [];
+  const words: object[] = [];
+  for (const line of recording.lines) {
+    const lineId = id++;
+    detections.push({
+      DetectedText: line.text,
+      Type: 'LINE',
+      Id: lineId,
+      Confidence: line.confidence,
+      Geometry: { BoundingBox: box(line.box), Polygon: polygon(line.box) },
+    });
+    const parts = line.text.split(' ');
+    const [left, top, width, height] = line.box;
+    parts.forEach((part, i) => {
+      const wordBox = [left + (width * i) / parts.length, top, width / parts.length, height];
+      words.push({
+        DetectedText: part,
+        Type: 'WORD',
+        Id: 0, // numbered after every line, as Rekognition lists lines first
+        ParentId: lineId,
+        Confidence: line.confidence,
+        Geometry: { BoundingBox: box(wordBox), Polygon: polygon(wordBox) },
+      });
+    });
+  }
+  for (const word of words) detections.push({ ...word, Id: id++ });
+  return { TextDetections: detections, TextModelVersion: '3.0' };
+}
