@@ -1,12 +1,22 @@
 // pixtag on AWS: one Lambda bundle (dist/lambda/index.mjs) behind an API Gateway REST proxy, S3
-// for the images, Cognito for users, OpenSearch for the catalog and Clarifai for the tags.
+// for the images, Cognito for users, OpenSearch for the catalog, and Rekognition or Clarifai for
+// the tags (the Tagger parameter).
 // Environment-agnostic on purpose: synth needs no account, no region and no network.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
 import type { StackProps } from 'aws-cdk-lib';
-import { Aws, CfnOutput, CfnParameter, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import {
+  Aws,
+  CfnCondition,
+  CfnOutput,
+  CfnParameter,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+} from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -36,14 +46,17 @@ export const HANDLERS = {
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** The Tagger parameter's values (TAGGER): the first, Rekognition, needs no third-party key. */
+export const TAGGERS = ['rekognition', 'clarifai'] as const;
 
 export interface PixtagStackProps extends StackProps {
   /** Folder holding the built bundle (index.mjs and its chunks). Default: <repo>/dist/lambda. */
   bundleDir?: string;
   /**
-   * Reserved concurrency of onUpload, which bounds the calls to Clarifai (15 requests/s by
-   * default). 0 reserves nothing: an account whose concurrency quota is below 100 + this
-   * number (new accounts get 10) refuses any reservation. Default 5.
+   * Reserved concurrency of onUpload, which bounds the calls to the tagger (Clarifai: 15
+   * requests/s by default; Rekognition: a per-region quota of calls a second). 0 reserves
+   * nothing: an account whose concurrency quota is below 100 + this number (new accounts get 10)
+   * refuses any reservation. Default 5.
    */
   uploadConcurrency?: number;
   /** Name of the OpenSearch domain, 3–28 of a–z, 0–9, '-'. Default: from the stack name. */
@@ -73,12 +86,26 @@ export class PixtagStack extends Stack {
     }
     const code = lambda.Code.fromAsset(bundleDir);
 
+    // A deploy-time choice (cdk deploy --parameters Tagger=clarifai), so switching needs no new
+    // synth; conditions below grant onUpload what the chosen tagger calls, and nothing else.
+    const tagger = new CfnParameter(this, 'Tagger', {
+      type: 'String',
+      default: TAGGERS[0],
+      allowedValues: [...TAGGERS],
+      description:
+        'Who tags uploads: rekognition (Amazon Rekognition, no key to keep) or clarifai (its PAT in the SSM parameter ClarifaiPatParameter)',
+    }).valueAsString;
+    const taggerIs = (kind: (typeof TAGGERS)[number]) =>
+      new CfnCondition(this, `TaggerIs${kind[0]!.toUpperCase()}${kind.slice(1)}`, {
+        expression: Fn.conditionEquals(tagger, kind),
+      });
     const patParameterName = new CfnParameter(this, 'ClarifaiPatParameter', {
       type: 'String',
       default: '/pixtag/clarifai-pat',
       // A leading slash keeps the ARN below well-formed (parameter/<path>, not parameter//…).
       allowedPattern: '^/[a-zA-Z0-9_.\\-/]+$',
-      description: 'Name of the SSM SecureString (default key aws/ssm) holding the Clarifai PAT',
+      description:
+        'With Tagger=clarifai: name of the SSM SecureString (default key aws/ssm) holding the Clarifai PAT',
     }).valueAsString;
     const corsOrigins = new CfnParameter(this, 'CorsOrigins', {
       type: 'CommaDelimitedList',
@@ -188,7 +215,8 @@ export class PixtagStack extends Stack {
       INDEX: 'opensearch',
       OPENSEARCH_URL: `https://${this.domain.domainEndpoint}`,
       OPENSEARCH_AWS_SERVICE: 'es',
-      TAGGER: 'clarifai',
+      TAGGER: tagger,
+      // Read only with TAGGER=clarifai: a name, not the secret, so it may stay in either case.
       CLARIFAI_PAT_PARAMETER: patParameterName,
       CORS_ORIGIN: Fn.join(',', corsOrigins),
       LOG_LEVEL: logLevel,
@@ -270,7 +298,17 @@ export class PixtagStack extends Stack {
     onUploadRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['es:ESHttp*'], resources: domainResources }),
     );
-    onUploadRole.addToPrincipalPolicy(
+    // Only onUpload tags, and only what the chosen tagger calls: each in a policy of its own that
+    // exists under its condition.
+    conditionalPolicy(this, 'OnUploadRekognition', onUploadRole, taggerIs('rekognition'), [
+      // DetectLabels and DetectText have no resource-level permissions (their Image is bytes or
+      // the caller's own S3 object): IAM accepts only Resource "*" for them.
+      new iam.PolicyStatement({
+        actions: ['rekognition:DetectLabels', 'rekognition:DetectText'],
+        resources: ['*'],
+      }),
+    ]);
+    conditionalPolicy(this, 'OnUploadClarifaiPat', onUploadRole, taggerIs('clarifai'), [
       // A SecureString under the AWS-managed aws/ssm key needs no kms:Decrypt grant: that key's
       // policy lets every principal of the account decrypt through SSM.
       new iam.PolicyStatement({
@@ -279,7 +317,7 @@ export class PixtagStack extends Stack {
           `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${patParameterName}`,
         ],
       }),
-    );
+    ]);
 
     this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new LambdaDestination(onUpload), {
       prefix: IMAGE_PREFIX,
@@ -318,6 +356,18 @@ export class PixtagStack extends Stack {
 function functionRole(scope: Construct, id: string): iam.Role {
   // No AWSLambdaBasicExecutionRole: its logs:* on every log group is wider than one group.
   return new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+}
+
+/** An inline policy of the role that CloudFormation creates only where `condition` holds. */
+function conditionalPolicy(
+  scope: Construct,
+  id: string,
+  role: iam.Role,
+  condition: CfnCondition,
+  statements: iam.PolicyStatement[],
+): void {
+  const policy = new iam.Policy(scope, id, { roles: [role], statements });
+  (policy.node.defaultChild as iam.CfnPolicy).cfnOptions.condition = condition;
 }
 
 function functionLogs(scope: Construct, id: string, role: iam.Role): logs.LogGroup {

@@ -1,6 +1,6 @@
 // Bundles src/lambda.ts into dist/lambda/index.mjs (ESM, Node 22, code splitting): the one bundle
-// both functions run from. Splitting keeps the Clarifai client, the S3 SDK and OpenSearch in chunks
-// of their own that load only when used. The local-only native packages (better-sqlite3, the
+// both functions run from. Splitting keeps the Clarifai and Rekognition clients, the S3 SDK and
+// OpenSearch in chunks of their own that load only when used (test/lambda/lazy-chunks.test.ts). The local-only native packages (better-sqlite3, the
 // local model) are never imported on Lambda (each adapter descriptor's create() imports its
 // module, and only the chosen adapters are built), so they stay out of the bundle. sharp (thumbnails, in onUpload) is native too: it ships beside the bundle in
 // node_modules/, built for the functions' architecture (see installSharp).
@@ -62,7 +62,7 @@ export const LAMBDA_CPU = 'arm64';
  */
 export async function buildLambda(outdir, { cpu = LAMBDA_CPU } = {}) {
   await rm(outdir, { recursive: true, force: true });
-  const result = await bundle(outdir);
+  const result = await bundleLambda(outdir);
   await installSharp(join(outdir, 'node_modules'), cpu);
   await buildWeb(join(outdir, 'web'));
   return result;
@@ -131,7 +131,8 @@ const exists = (path) =>
     () => false,
   );
 
-function bundle(outdir) {
+/** The bundle alone (no sharp, no gallery), with esbuild's metafile: what loads what. */
+export function bundleLambda(outdir) {
   return build({
     absWorkingDir: root,
     entryPoints: { index: 'src/lambda.ts' },

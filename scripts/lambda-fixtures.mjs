@@ -14,8 +14,8 @@ export const awsShapedEnv = {
   UPLOAD_FUNCTION_NAME: 'offline-onUpload',
   INDEX: 'opensearch',
   OPENSEARCH_URL: 'http://127.0.0.1:9',
-  TAGGER: 'clarifai',
-  CLARIFAI_PAT: 'offline',
+  // The stack's default tagger; its client loads on the first upload, never for /health.
+  TAGGER: 'rekognition',
   LOG_LEVEL: 'silent',
 };
 

@@ -21,6 +21,7 @@ import { localBlobStorage } from './storage/local.adapter.js';
 import { s3BlobStorage } from './storage/s3.adapter.js';
 import { clarifaiTagger } from './tagging/clarifai.adapter.js';
 import { localModelTagger } from './tagging/local-model.adapter.js';
+import { rekognitionTagger } from './tagging/rekognition.adapter.js';
 
 /** What each variable chooses: Config holds the choice under its name in lower case. */
 interface Choices {
@@ -34,7 +35,7 @@ export const registry = {
   AUTH: [localIdentity, cognitoIdentity],
   STORAGE: [localBlobStorage, s3BlobStorage],
   INDEX: [sqliteCatalog, openSearchCatalog],
-  TAGGER: [localModelTagger, clarifaiTagger],
+  TAGGER: [localModelTagger, clarifaiTagger, rekognitionTagger],
 } as const satisfies Choices;
 
 /** Not chosen by a variable: each store names its own (StorageDescriptor.processing). */

@@ -275,7 +275,7 @@ export const TagCounts = z.object({
 export const ImageList = z.object({ items: z.array(Image) });
 
 export const Vocabulary = z.object({
-  tagger: z.string().meta({ description: 'The TAGGER in use: local, clarifai…' }),
+  tagger: z.string().meta({ description: 'The TAGGER in use: local, clarifai or rekognition' }),
   labels: z.array(z.string()).nullable().meta({
     description:
       'Every name the tagger can emit, broader words included (cat → animal, pet); null when its vocabulary is open.',

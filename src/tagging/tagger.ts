@@ -2,7 +2,8 @@
 // keep-tags.ts's job so every tagger is judged by the same rule. The image arrives decoded once by
 // imaging/ (prepare-upload.ts): a tagger never decodes the upload again.
 // Adapters: local-model.ts (offline CenterNet, in process) and local-model-pool.ts (the same model
-// on worker threads), clarifai.ts (Clarifai's general model over gRPC).
+// on worker threads), clarifai.ts (Clarifai's general model over gRPC), rekognition.ts (Amazon
+// Rekognition's DetectLabels and DetectText).
 import type { ImageContentType } from '../domain/content-types.js';
 import type { Label } from '../domain/image.js';
 import type { DecodedImage } from '../imaging/decode.js';

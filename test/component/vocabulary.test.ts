@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from '../support/local-app.js';
 describe('GET /vocabulary', () => {
   let local: TestApp;
   let clarifai: TestApp;
+  let rekognition: TestApp;
 
   beforeAll(async () => {
     local = await startTestApp();
@@ -16,11 +17,17 @@ describe('GET /vocabulary', () => {
       CLARIFAI_PAT: 'not-a-real-pat',
       CLARIFAI_ENDPOINT: '127.0.0.1:9',
     });
+    rekognition = await startTestApp({
+      TAGGER: 'rekognition',
+      AWS_REGION: 'eu-west-1',
+      REKOGNITION_ENDPOINT: 'http://127.0.0.1:9',
+    });
   });
 
   afterAll(async () => {
     await local?.close();
     await clarifai?.close();
+    await rekognition?.close();
   });
 
   it('when the local model tags, then its 80 labels and their broader words are listed, each once, as tag names', async () => {
@@ -41,6 +48,13 @@ describe('GET /vocabulary', () => {
     const response = await clarifai.http.get('/vocabulary').set(auth);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ tagger: 'clarifai', labels: null });
+  });
+
+  it('when Rekognition tags, then the vocabulary is open (null), and Rekognition is not called for it', async () => {
+    const { auth } = await rekognition.newUser();
+    const response = await rekognition.http.get('/vocabulary').set(auth);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ tagger: 'rekognition', labels: null });
   });
 
   it('when there is no token, then 401', async () => {

@@ -11,7 +11,7 @@ import type { IConstruct } from 'constructs';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { domainNameFor } from '../../infra/catalog-domain.js';
-import { DEFAULT_BUNDLE_DIR, PixtagStack } from '../../infra/pixtag-stack.js';
+import { DEFAULT_BUNDLE_DIR, PixtagStack, TAGGERS } from '../../infra/pixtag-stack.js';
 // @ts-expect-error -- a plain .mjs build script without type declarations
 import { LAMBDA_CPU } from '../../scripts/build-lambda.mjs';
 import { loadConfig } from '../../src/config.js';
@@ -22,6 +22,7 @@ import {
   asArray,
   getAtt,
   literalOf,
+  policiesOf,
   refsIn,
   sampleValue,
   statementsOf,
@@ -65,6 +66,19 @@ afterAll(() => {
 });
 
 describe('PixtagStack template', () => {
+  it('when the Tagger parameter is read, then it offers rekognition, the default, and clarifai, each with its condition', () => {
+    expect(template.Parameters?.Tagger).toMatchObject({
+      Type: 'String',
+      Default: 'rekognition',
+      AllowedValues: ['rekognition', 'clarifai'],
+    });
+    expect(TAGGERS).toEqual(['rekognition', 'clarifai']);
+    expect(template.Conditions).toMatchObject({
+      TaggerIsRekognition: { 'Fn::Equals': [{ Ref: 'Tagger' }, 'rekognition'] },
+      TaggerIsClarifai: { 'Fn::Equals': [{ Ref: 'Tagger' }, 'clarifai'] },
+    });
+  });
+
   it('when the template is validated, then CloudFormation rules find no violation', () => {
     // cdk.json makes violations errors (synth throws); warnings only reach this report.
     const report = JSON.parse(readFileSync(join(dir, 'cdk.out', 'validation-report.json'), 'utf8'));
@@ -142,11 +156,14 @@ describe('PixtagStack functions', () => {
       // Lambda sets AWS_REGION itself (it is reserved), so the stack must not.
       expect(env.AWS_REGION).toBeUndefined();
       const config = loadConfig({ ...env, AWS_REGION: 'eu-west-1' });
+      expect(variables.TAGGER).toEqual({ Ref: 'Tagger' });
       expect(config.auth.kind).toBe('cognito');
       expect(config.storage).toMatchObject({ kind: 's3' });
       expect(config.index).toMatchObject({ kind: 'opensearch', awsService: 'es' });
       expect(config.index.kind === 'opensearch' && config.index.url).toMatch(/^https:\/\//);
-      expect(config.tagger).toMatchObject({
+      // The parameter's default, Rekognition, in the function's region; Clarifai loads as well.
+      expect(config.tagger).toEqual({ kind: 'rekognition', region: 'eu-west-1' });
+      expect(loadConfig({ ...env, TAGGER: 'clarifai', AWS_REGION: 'eu-west-1' }).tagger).toEqual({
         kind: 'clarifai',
         patParameter: '/pixtag/clarifai-pat',
       });
@@ -181,13 +198,58 @@ describe('PixtagStack permissions', () => {
     return grants;
   };
 
-  it('when any identity policy is read, then no statement grants Resource "*"', () => {
+  const REKOGNITION = {
+    Effect: 'Allow',
+    Action: ['rekognition:DetectLabels', 'rekognition:DetectText'],
+    Resource: '*',
+  };
+
+  it('when any identity policy is read, then none grants Resource "*" but Rekognition\'s two calls, which have no resource ARNs', () => {
     const statements = allIdentityStatements(template);
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       expect(statement.Resource).toBeDefined();
-      for (const resource of asArray(statement.Resource)) expect(resource).not.toBe('*');
+      if (statement.Resource === '*') expect(statement).toEqual(REKOGNITION);
+      else for (const resource of asArray(statement.Resource)) expect(resource).not.toBe('*');
     }
+  });
+
+  it("when each Tagger is deployed, then onUpload alone may call that tagger: Rekognition's two calls, or the PAT parameter", () => {
+    const { onUpload } = stack.functions;
+    const policies = policiesOf(template, roleOf(id(onUpload)));
+    const holds = (condition: string | undefined, tagger: string) =>
+      condition === undefined ||
+      JSON.stringify(template.Conditions?.[condition]) ===
+        JSON.stringify({ 'Fn::Equals': [{ Ref: 'Tagger' }, tagger] });
+    const taggerActions = (statement: Statement) =>
+      actionsOf(statement).filter((a) => a.startsWith('rekognition:') || a.startsWith('ssm:'));
+    const granted = (tagger: string) =>
+      policies
+        .filter((policy) => holds(policy.condition, tagger))
+        .flatMap((policy) => policy.statements)
+        .filter((statement) => taggerActions(statement).length > 0);
+
+    expect(granted('rekognition')).toEqual([REKOGNITION]);
+    const [ssm, ...more] = granted('clarifai');
+    expect(more).toEqual([]);
+    expect(actionsOf(ssm!)).toEqual(['ssm:GetParameter']);
+    expect(refsIn(ssm!.Resource)).toEqual(['ClarifaiPatParameter']);
+    expect(literalOf(ssm!.Resource)).toMatch(/^arn:.*:ssm:.*:parameter$/);
+    // Each grant is a policy of its own, present only under its tagger's condition.
+    expect(
+      policies
+        .filter((p) => p.statements.some((s) => taggerActions(s).length > 0))
+        .map((p) => p.condition)
+        .sort(),
+    ).toEqual(['TaggerIsClarifai', 'TaggerIsRekognition']);
+    // No other role may call either.
+    const others = Object.entries(template.Resources)
+      .filter(
+        ([roleId, resource]) =>
+          resource.Type === 'AWS::IAM::Role' && roleId !== roleOf(id(onUpload)),
+      )
+      .flatMap(([roleId]) => statementsOf(template, roleId));
+    expect(others.flatMap(taggerActions)).toEqual([]);
   });
 
   it('when the api role is read, then it names only the image prefix, the domain and onUpload', () => {
@@ -222,6 +284,7 @@ describe('PixtagStack permissions', () => {
     const own = new Set([id(stack.bucket), id(stack.domain), id(stack.failureQueue)]);
     own.add(refsIn(props(id(onUpload)).LoggingConfig)[0]!).add('ClarifaiPatParameter');
     for (const statement of statements) {
+      if (statement.Resource === '*') continue; // Rekognition's, above
       for (const resource of asArray(statement.Resource)) {
         expect(refsIn(resource).length).toBeGreaterThan(0);
         for (const ref of refsIn(resource)) expect(own).toContain(ref);
@@ -230,9 +293,6 @@ describe('PixtagStack permissions', () => {
         expect(asArray(statement.Resource)).toEqual([getAtt(id(stack.bucket))]);
       }
     }
-    const ssm = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('ssm:')));
-    expect(ssm.flatMap(actionsOf)).toEqual(['ssm:GetParameter']);
-    expect(ssm.flatMap((s) => refsIn(s.Resource))).toEqual(['ClarifaiPatParameter']);
     // Reads uploads, writes thumbnails, deletes nothing.
     expect(s3Grants(statements)).toEqual({ 's3:GetObject': ['u'], 's3:PutObject': ['t'] });
     expect(statements.flatMap(actionsOf)).not.toContain('lambda:InvokeFunction');

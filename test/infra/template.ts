@@ -5,10 +5,13 @@ export interface CfnResource {
   Type: string;
   Properties?: Record<string, unknown>;
   DeletionPolicy?: string;
+  /** The template's condition under which the resource exists. */
+  Condition?: string;
 }
 export interface CfnTemplate {
   Resources: Record<string, CfnResource>;
-  Parameters?: Record<string, { Type: string; Default?: string }>;
+  Parameters?: Record<string, { Type: string; Default?: string; AllowedValues?: string[] }>;
+  Conditions?: Record<string, unknown>;
   Outputs?: Record<string, unknown>;
 }
 export interface Statement {
@@ -54,6 +57,22 @@ export function statementsOf(template: CfnTemplate, roleId: string): Statement[]
       const document = policy.Properties?.PolicyDocument as { Statement: Statement[] };
       return asArray(document.Statement);
     });
+}
+
+/** The statements of each AWS::IAM::Policy attached to the role, with its condition (if any). */
+export function policiesOf(
+  template: CfnTemplate,
+  roleId: string,
+): { condition: string | undefined; statements: Statement[] }[] {
+  return Object.values(template.Resources)
+    .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+    .filter((policy) => refsIn(policy.Properties?.Roles).includes(roleId))
+    .map((policy) => ({
+      condition: policy.Condition,
+      statements: asArray(
+        (policy.Properties?.PolicyDocument as { Statement: Statement | Statement[] }).Statement,
+      ),
+    }));
 }
 
 /** Every statement of every identity policy in the template, inline or attached. */

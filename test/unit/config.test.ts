@@ -148,4 +148,31 @@ describe('loadConfig', () => {
       expect(message).toContain(name);
     }
   });
+
+  it('when Rekognition tags, then it needs AWS_REGION and takes an http URL of a stand-in', () => {
+    expect(loadConfig({ TAGGER: 'rekognition', AWS_REGION: 'eu-west-1' }).tagger).toEqual({
+      kind: 'rekognition',
+      region: 'eu-west-1',
+    });
+    expect(
+      loadConfig({
+        TAGGER: 'rekognition',
+        AWS_REGION: 'eu-west-1',
+        REKOGNITION_ENDPOINT: 'http://127.0.0.1:4566/',
+      }).tagger,
+    ).toEqual({ kind: 'rekognition', region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566' });
+    expect(() => loadConfig({ TAGGER: 'rekognition' })).toThrow(
+      'AWS_REGION is required when TAGGER=rekognition',
+    );
+    expect(() =>
+      loadConfig({
+        TAGGER: 'rekognition',
+        AWS_REGION: 'eu-west-1',
+        REKOGNITION_ENDPOINT: '127.0.0.1:4566',
+      }),
+    ).toThrow(/REKOGNITION_ENDPOINT must be an http\(s\) URL/);
+    expect(() => loadConfig({ TAGGER: 'vision' })).toThrow(
+      'TAGGER must be local, clarifai or rekognition',
+    );
+  });
 });
