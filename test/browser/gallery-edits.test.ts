@@ -23,8 +23,33 @@ interface Listed {
   id: string;
   filename: string;
   status: string;
-  tags: { name: string; source: string }[];
+  url?: string;
+  tags: { name: string; source: string; box?: Box }[];
 }
+
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Within a couple of pixels, each side: what the eye cannot tell apart. */
+const expectNear = (actual: Rect | null, expected: Rect) => {
+  expect(actual).not.toBeNull();
+  for (const key of ['x', 'y', 'width', 'height'] as const)
+    expect(
+      Math.abs(actual![key] - expected[key]),
+      `${key}: ${actual![key]} vs ${expected[key]}`,
+    ).toBeLessThanOrEqual(2);
+};
 
 describe('editing tags and searching in the gallery (chromium)', () => {
   let server: GalleryServer;
@@ -124,6 +149,110 @@ describe('editing tags and searching in the gallery (chromium)', () => {
       expect((await byName('astronaut.png')).tags.map((tag) => tag.name)).not.toContain('nasa'),
     );
     await page.keyboard.press('Escape');
+  });
+
+  it('when the pointer or the focus is on a located tag, then its box is outlined over the picture, with its name', async () => {
+    const bus = await byName('bus.jpg');
+    const located = bus.tags.find((tag) => tag.name === 'bus')?.box;
+    expect(located).toBeDefined();
+    expect(bus.tags.find((tag) => tag.name === 'vehicle')?.box).toBeUndefined();
+    const box = located!;
+
+    // The full-size picture is held back: the pointer gets to the chip before it has a size.
+    const original = new URL(bus.url!).pathname;
+    const isOriginal = (url: URL) => url.pathname === original;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let requested = false;
+    let passed: Promise<void> | undefined;
+    await page.route(isOriginal, (route) => {
+      requested = true;
+      passed = held.then(() => route.continue());
+      return passed;
+    });
+
+    await page.getByRole('button', { name: 'bus.jpg' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    const chips = dialog.getByRole('list', { name: 'Tags' }).getByRole('listitem');
+    const chip = (name: string) => chips.filter({ hasText: new RegExp(`^${name}\\b`) });
+    const outline = dialog.locator('.tag-outline');
+    const picture = dialog.getByRole('img');
+    await eventually(() => expect(requested).toBe(true));
+    await chip('bus').hover();
+    const chipBefore = await chip('bus').boundingBox();
+    expect(await outline.isVisible()).toBe(false);
+    release();
+    await passed;
+    await page.unroute(isOriginal);
+
+    // Where the picture is drawn: letterboxed or not, its content's rectangle on the page.
+    const pictureRect = () =>
+      picture.evaluate((element): Rect => {
+        const img = element as unknown as {
+          naturalWidth: number;
+          naturalHeight: number;
+          getBoundingClientRect(): Rect;
+        };
+        const shown = img.getBoundingClientRect();
+        const scale = Math.min(shown.width / img.naturalWidth, shown.height / img.naturalHeight);
+        const width = img.naturalWidth * scale;
+        const height = img.naturalHeight * scale;
+        return {
+          x: shown.x + (shown.width - width) / 2,
+          y: shown.y + (shown.height - height) / 2,
+          width,
+          height,
+        };
+      });
+    const boxOnPage = async (): Promise<Rect> => {
+      const on = await pictureRect();
+      return {
+        x: on.x + box.x * on.width,
+        y: on.y + box.y * on.height,
+        width: box.w * on.width,
+        height: box.h * on.height,
+      };
+    };
+    const seeOutline = () =>
+      eventually(async () => {
+        expect(await outline.isVisible()).toBe(true);
+        expect(await outline.textContent()).toBe('bus');
+        expectNear(await outline.boundingBox(), await boxOnPage());
+      });
+
+    // Once the picture is in, the box shows where it was pointed at; the picture had its room
+    // already, so the chip stayed under the pointer.
+    await seeOutline();
+    expect((await pictureRect()).width).toBeGreaterThan(100);
+    expectNear(await chip('bus').boundingBox(), chipBefore!);
+
+    // Away from the chip, it goes; on a tag without a box, none shows.
+    await page.mouse.move(0, 0);
+    await eventually(async () => expect(await outline.isVisible()).toBe(false));
+    await chip('vehicle').hover();
+    expect(await outline.isVisible()).toBe(false);
+    await page.mouse.move(0, 0);
+
+    // The keyboard: tabbing to the chip's × button shows the box too, and leaving it hides it.
+    await dialog.getByRole('link', { name: 'Download original' }).focus();
+    const focusedLabel = () =>
+      page.evaluate<string | null>(`document.activeElement.getAttribute('aria-label')`);
+    for (let i = 0; i < 10 && (await focusedLabel()) !== 'Remove tag bus'; i++)
+      await page.keyboard.press('Tab');
+    expect(await focusedLabel()).toBe('Remove tag bus');
+    await seeOutline();
+
+    // A smaller window: the picture shrinks and the outline with it.
+    await page.setViewportSize({ width: 700, height: 520 });
+    await seeOutline();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await seeOutline();
+
+    await dialog.getByLabel('Add a tag').focus();
+    await eventually(async () => expect(await outline.isVisible()).toBe(false));
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
   });
 
   it('when every image on the page is selected and a tag added, then both carry it', async () => {

@@ -1,10 +1,12 @@
 // The detail view's tags, editable: each tag with its confidence (the model's) or marked as the
 // person's own, a × button to remove it, and a field to add one with autocomplete. Each edit is
 // one request (PUT or DELETE /images/:id/tags/:tag) whose answer is the image as it now is.
+// A tag with a box says where it is: the pointer on it, or the focus in it, outlines the box.
 import type { Api } from './api.js';
 import { announce } from './announce.js';
 import type { Image, Tag } from './contract.js';
 import { byId, h } from './dom.js';
+import type { TagOutline } from './tag-outline.js';
 import { TagSuggestions } from './tag-suggestions.js';
 
 export interface DetailTagsOptions {
@@ -14,6 +16,8 @@ export interface DetailTagsOptions {
   /** An edit's answer: the image with its new tags. */
   onEdited(image: Image): void;
   onError(error: unknown): void;
+  /** Where a located tag's box is drawn while it is pointed at or focused. */
+  outline: Pick<TagOutline, 'point' | 'focus'>;
 }
 
 export class DetailTags {
@@ -54,11 +58,17 @@ export class DetailTags {
       '×',
     );
     remove.addEventListener('click', () => void this.remove(tag.name));
-    return h(
+    const item = h(
       'li',
       {
-        class: yours ? 'tag-item tag-user' : 'tag-item',
-        title: yours ? 'Added by you' : 'Found by the model',
+        class: ['tag-item', yours && 'tag-user', tag.box && 'tag-located']
+          .filter(Boolean)
+          .join(' '),
+        title: yours
+          ? 'Added by you'
+          : tag.box
+            ? 'Found by the model; point here to see where'
+            : 'Found by the model',
       },
       h('span', { class: 'tag-name' }, tag.name),
       yours
@@ -66,6 +76,15 @@ export class DetailTags {
         : h('span', { class: 'confidence' }, ` ${Math.round(tag.confidence * 100)}%`),
       remove,
     );
+    if (tag.box) {
+      const { outline } = this.options;
+      item.addEventListener('pointerenter', () => outline.point(tag));
+      item.addEventListener('pointerleave', () => outline.point(undefined));
+      // The chip's one focusable part is its × button: tabbing to it shows the box too.
+      item.addEventListener('focusin', () => outline.focus(tag));
+      item.addEventListener('focusout', () => outline.focus(undefined));
+    }
+    return item;
   }
 
   private async add(): Promise<void> {

@@ -1,11 +1,12 @@
 // The detail view, a modal <dialog> (Escape closes it, focus stays inside): the image at full size,
-// its size, dimensions, upload date and a download link, its tags to edit (detail-tags.ts),
-// "Retag", and "Delete" behind a confirmation.
+// its size, dimensions, upload date and a download link, its tags to edit (detail-tags.ts) whose
+// boxes it outlines over the image (tag-outline.ts), "Retag", and "Delete" behind a confirmation.
 import { ApiError, type Api } from './api.js';
 import { announce } from './announce.js';
 import type { Image } from './contract.js';
 import { DetailTags } from './detail-tags.js';
 import { altText, byId, formatBytes, h } from './dom.js';
+import { TagOutline } from './tag-outline.js';
 
 export interface DetailOptions {
   api: Api;
@@ -22,6 +23,7 @@ export class DetailView {
   private readonly facts = byId('detail-facts', HTMLDListElement);
   private readonly download = byId('detail-download', HTMLAnchorElement);
   private readonly tags: DetailTags;
+  private readonly outline = new TagOutline();
   private readonly retagButton = byId('retag', HTMLButtonElement);
   private readonly deleteButton = byId('delete', HTMLButtonElement);
   private readonly error = byId('detail-error', HTMLParagraphElement);
@@ -38,6 +40,7 @@ export class DetailView {
         options.onChanged(image);
       },
       onError: (error) => this.fail(error),
+      outline: this.outline,
     });
     byId('detail-close', HTMLButtonElement).addEventListener('click', () => this.close());
     this.retagButton.addEventListener('click', () => void this.retag());
@@ -52,6 +55,7 @@ export class DetailView {
     this.dialog.addEventListener('close', () => {
       this.image = undefined;
       this.figure.replaceChildren(); // stops a large download no one will see
+      this.outline.reset();
     });
   }
 
@@ -86,11 +90,12 @@ export class DetailView {
     this.title.textContent = image.filename;
     if (!loadingImage && image.url) {
       const current = this.figure.querySelector('img');
-      if (current?.dataset.id !== image.id)
-        this.figure.replaceChildren(
-          h('img', { src: image.url, alt: altText(image), 'data-id': image.id }),
-        );
-      else current.alt = altText(image);
+      if (current?.dataset.id !== image.id) {
+        const shown = h('img', { src: image.url, alt: altText(image), 'data-id': image.id });
+        this.reserveRoom(shown, image);
+        this.figure.replaceChildren(shown, this.outline.element);
+        this.outline.over(shown);
+      } else current.alt = altText(image);
     }
     this.status.textContent =
       image.status === 'failed'
@@ -100,7 +105,22 @@ export class DetailView {
           : `Tagged ${new Date(image.taggedAt ?? image.createdAt).toLocaleString()}`;
     this.renderFacts(image);
     this.tags.render(image);
+    this.outline.retag(image.tags);
     this.retagButton.disabled = image.status === 'pending';
+  }
+
+  /**
+   * The picture's room, from the dimensions the API knows, before a byte of it arrives: the
+   * dialog does not jump when it loads, and a tag the pointer is on stays under it.
+   */
+  private reserveRoom(shown: HTMLImageElement, image: Image): void {
+    if (image.width && image.height) {
+      shown.width = image.width;
+      shown.height = image.height;
+      this.figure.style.setProperty('--ratio', String(image.width / image.height));
+    } else {
+      this.figure.style.removeProperty('--ratio');
+    }
   }
 
   private renderFacts(image: Image): void {
