@@ -41,8 +41,8 @@ const faceConfig: Partial<HumanModule.Config> = {
 
 /**
  * BlazeFace reads a 256×256 square. The image is scaled to fit it and padded (black), so a face
- * keeps its shape whatever the photo's proportions; stretching a wide photo into the square made
- * more false faces in the calibration set (BENCHMARKS.md, Faces).
+ * keeps its shape whatever the photo's proportions (stretched into the square, the faces of a wide
+ * photo would be squeezed). Scaling here, once, also spares Human's copy of the full image.
  */
 function toSquare(engine: Engine, pixels: Tensor3D) {
   const { tf, faceModel } = engine;

@@ -17,7 +17,7 @@ export const FACE_WORDS: readonly string[] = [FACE, PORTRAIT, GROUP];
 const FACE_PARENTS = ['person', 'people'];
 
 /**
- * BlazeFace alone takes a cat's head (0.79), a coffee cup (0.67), a galaxy (0.60) and a mandrill
+ * BlazeFace alone takes a cat's head (0.79), a coffee cup (0.62), a galaxy (0.58) and a mandrill
  * (0.48) for faces: a face counts only when CenterNet also sees a person in the photo at this
  * score. Photos with real faces had a person at 0.41 or more; the false ones at most 0.23 (a dog's
  * open mouth, a graffiti).
@@ -26,14 +26,15 @@ export const PERSON_EVIDENCE = 0.3;
 
 /**
  * BlazeFace's score at which a face is as sure as a label at the local tagger's cut-off (0.3):
- * real faces scored 0.50–0.94, the false faces left beside a person at most 0.32.
+ * real faces scored 0.50–0.94; faint faces beside a real one (false, or cut by the frame) at most
+ * 0.46. Only faces at or above it count for `portrait` and `group`.
  */
 export const SURE_FACE = 0.5;
 
 /**
  * Portrait: the one sure face is at least this share of the photo's height (BlazeFace's box runs
  * from the brows to the chin). Head-and-shoulders photos measured 0.20–0.75 (the astronaut 0.20),
- * a man with a camera shot from the waist up 0.14, a footballer in full figure 0.11.
+ * a man with a camera shot from the waist up 0.14, a footballer in full figure 0.10.
  */
 export const PORTRAIT_FACE_HEIGHT = 0.17;
 
