@@ -8,7 +8,7 @@ import type { Box } from '../domain/image.js';
 import { TransientError } from '../domain/errors.js';
 import type { Engine } from './local-model-engine.js';
 
-/** One face BlazeFace found: its score (0–1, BlazeFace's own) and box (fractions of the image). */
+/** A face BlazeFace found: its score (0–1, BlazeFace's own), its box (fractions of the image). */
 export interface FoundFace {
   score: number;
   box: Box;

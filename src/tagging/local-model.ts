@@ -1,7 +1,7 @@
 // The offline tagger: CenterNet (80 COCO labels) and BlazeFace (faces) on the tfjs wasm backend,
-// in this thread. It reads the pixels imaging/ decoded (it never decodes), runs the models loaded by
-// local-model-engine.ts, and maps detections to labels (local-model-labels.ts, faces.ts). The pool
-// (local-model-pool.ts) runs one of these in each of its threads.
+// in this thread. It reads the pixels imaging/ decoded (it never decodes), runs the models that
+// local-model-engine.ts loaded, and maps detections to labels (local-model-labels.ts, faces.ts).
+// The pool (local-model-pool.ts) runs one of these in each of its threads.
 import path from 'node:path';
 import type * as HumanModule from '@vladmandic/human';
 import { TransientError } from '../domain/errors.js';
