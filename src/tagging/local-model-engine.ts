@@ -1,7 +1,8 @@
-// Loading the local model: CenterNet from @vladmandic/human on the tfjs wasm backend, read from
-// node_modules only (model, weights and .wasm binary); nothing here may reach the network (there
-// is none where this runs, and an upload must never wait on one). Also undoes what emscripten's
-// glue does to the process on load. Imports nothing of pixtag's.
+// Loading the local models: CenterNet (objects) and BlazeFace (faces, where they are, nothing
+// about whose) from @vladmandic/human on the tfjs wasm backend, read from node_modules only
+// (models, weights and .wasm binary); nothing here may reach the network (there is none where this
+// runs, and an upload must never wait on one). Also undoes what emscripten's glue does to the
+// process on load. Imports nothing of pixtag's.
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -53,6 +54,14 @@ export async function readModelArtifacts(
 // Artifacts already read by loadEngine, handed over instead of being read a second time.
 const prepared = new Map<string, tfjs.io.ModelArtifacts>();
 
+// Every model.json the load router served in this process: the evidence that Human loaded nothing
+// but the models named here (no face description, age, gender, emotion or mesh model).
+const served = new Set<string>();
+
+/** The file names of the model.json files loaded in this process, sorted. */
+export const modelFilesLoaded = (): string[] =>
+  [...served].map((url) => path.basename(new URL(url).pathname)).sort();
+
 // Human's own loader calls the global fetch, which cannot read file:// URLs in Node and would go
 // to the network for anything else. A tfjs load router for file:// URLs takes precedence, so the
 // fetch is never made.
@@ -61,13 +70,48 @@ function installFileLoader(tf: typeof tfjs): void {
   if (tf.io.getLoadHandlers(probe).length > 0) return; // already installed in this tfjs
   const router = (url: string | string[]): tfjs.io.IOHandler | null =>
     typeof url === 'string' && url.startsWith('file://')
-      ? { load: async () => prepared.get(url) ?? readModelArtifacts(tf, url) }
+      ? {
+          load: async () => {
+            served.add(url);
+            return prepared.get(url) ?? readModelArtifacts(tf, url);
+          },
+        }
       : null;
   // tfjs types a router as always answering, but null is how a router declines a URL.
   tf.io.registerLoadRouter(router as Parameters<typeof tf.io.registerLoadRouter>[0]);
 }
 
-function humanConfig(modelUrl: string, wasmDir: string): Partial<HumanModule.Config> {
+// BlazeFace alone. Every other face model is off, so Human never loads it: mesh, iris and
+// attention (landmarks), description (faceres: age, gender, the identity embedding), emotion,
+// antispoof, liveness; gear, ssrnet, mobilefacenet and insightface are off while unset. With the
+// mesh off, Human's face result is BlazeFace's own box and score (facemesh.ts in Human's source).
+function blazeFaceOnly(faceModelUrl: string): Partial<HumanModule.FaceConfig> {
+  const off = { enabled: false };
+  return {
+    enabled: true,
+    detector: {
+      modelPath: faceModelUrl,
+      rotation: false,
+      mask: false,
+      return: false,
+      skipFrames: 0,
+      skipTime: 0,
+    },
+    mesh: off,
+    attention: off,
+    iris: off,
+    description: off,
+    emotion: off,
+    antispoof: off,
+    liveness: off,
+  };
+}
+
+function humanConfig(
+  modelUrl: string,
+  faceModelUrl: string,
+  wasmDir: string,
+): Partial<HumanModule.Config> {
   const off = { enabled: false };
   return {
     backend: 'wasm',
@@ -83,7 +127,8 @@ function humanConfig(modelUrl: string, wasmDir: string): Partial<HumanModule.Con
     skipAllowed: false,
     filter: off,
     gesture: off,
-    face: off,
+    // On here so that load() reads BlazeFace; each detect() turns on the part it runs.
+    face: blazeFaceOnly(faceModelUrl),
     body: off,
     hand: off,
     segmentation: off,
@@ -132,15 +177,19 @@ function isLoaded(model: GraphModel | null | undefined): model is GraphModel {
   }
 }
 
-/** One loaded model and the Human and tfjs that run it. */
+/** The loaded models and the Human and tfjs that run them. */
 export interface Engine {
   modelPath: string;
   human: HumanModule.Human;
   tf: typeof tfjs;
   model: GraphModel;
+  faceModel: GraphModel;
 }
 
-export async function loadEngine(modelPath: string): Promise<Engine> {
+export async function loadEngine(
+  modelPath: string,
+  faceModelPath = defaultFaceModelPath(),
+): Promise<Engine> {
   const humanDir = packageRoot('@vladmandic/human');
   // By path: the package's `exports` map sends Node to the tfjs-node build, which is not installed.
   const { Human } = require(
@@ -148,31 +197,38 @@ export async function loadEngine(modelPath: string): Promise<Engine> {
   ) as typeof HumanModule;
   const wasmDir = path.join(packageRoot('@tensorflow/tfjs-backend-wasm'), 'dist');
   const modelUrl = pathToFileURL(modelPath).href;
-  const human = new Human(humanConfig(modelUrl, wasmDir));
+  const faceModelUrl = pathToFileURL(faceModelPath).href;
+  const human = new Human(humanConfig(modelUrl, faceModelUrl, wasmDir));
   const tf = human.tf as typeof tfjs;
   installFileLoader(tf);
   // Human logs a failed model read and carries on; reading first turns it into an error here.
-  prepared.set(modelUrl, await readModelArtifacts(tf, modelUrl));
+  for (const url of [modelUrl, faceModelUrl]) prepared.set(url, await readModelArtifacts(tf, url));
 
   const before = snapshotListeners();
   try {
     await human.load();
     const model = human.models.models['centernet'];
+    const faceModel = human.models.models['blazeface'];
     if (tf.getBackend() !== 'wasm' || !isLoaded(model)) {
       throw new Error(`The model at ${modelPath} did not load on the wasm backend.`);
     }
-    return { modelPath, human, tf, model };
+    if (!isLoaded(faceModel)) {
+      throw new Error(`The face model at ${faceModelPath} did not load on the wasm backend.`);
+    }
+    return { modelPath, human, tf, model, faceModel };
   } catch (error) {
     human.reset(); // so the next attempt starts from scratch
     throw error;
   } finally {
     prepared.delete(modelUrl);
+    prepared.delete(faceModelUrl);
     dropEmscriptenListeners(before);
   }
 }
 
 export function unloadEngine(engine: Engine): void {
   engine.model.dispose();
+  engine.faceModel.dispose();
   engine.human.models.reset();
   // Human keeps the model in module state; this makes the next load read it again. The wasm
   // runtime itself stays: its memory cannot shrink, and tfjs cannot start it a second time.
@@ -182,4 +238,9 @@ export function unloadEngine(engine: Engine): void {
 /** centernet.json inside @vladmandic/human. */
 export function defaultModelPath(): string {
   return path.join(packageRoot('@vladmandic/human'), 'models', 'centernet.json');
+}
+
+/** blazeface.json inside @vladmandic/human. */
+export function defaultFaceModelPath(): string {
+  return path.join(packageRoot('@vladmandic/human'), 'models', 'blazeface.json');
 }

@@ -1,12 +1,20 @@
-// The offline tagger: CenterNet (80 COCO labels) on the tfjs wasm backend, in this thread. It
-// reads the pixels imaging/ decoded (it never decodes), runs the model loaded by
-// local-model-engine.ts, and maps detections to labels (local-model-labels.ts). The pool
-// (local-model-pool.ts) runs one of these in each of its threads.
+// The offline tagger: CenterNet (80 COCO labels) and BlazeFace (faces) on the tfjs wasm backend,
+// in this thread. It reads the pixels imaging/ decoded (it never decodes), runs the models that
+// local-model-engine.ts loaded, and maps detections to labels (local-model-labels.ts, faces.ts).
+// The pool (local-model-pool.ts) runs one of these in each of its threads.
 import path from 'node:path';
 import type * as HumanModule from '@vladmandic/human';
 import { TransientError } from '../domain/errors.js';
 import type { DecodedImage } from '../imaging/decode.js';
-import { defaultModelPath, loadEngine, unloadEngine, type Engine } from './local-model-engine.js';
+import { detectFaces } from './face-detector.js';
+import { faceLabels } from './faces.js';
+import {
+  defaultModelPath,
+  loadEngine,
+  modelFilesLoaded,
+  unloadEngine,
+  type Engine,
+} from './local-model-engine.js';
 import { imageProperties } from './image-properties.js';
 import { toTags } from './local-model-labels.js';
 import type { Detection, ImageToTag, Tagger, TaggerResult } from './tagger.js';
@@ -28,12 +36,19 @@ export interface LocalModelStats {
   loadMs: number | undefined;
   /** Live tfjs tensors (model weights included); undefined before the first load. */
   numTensors: number | undefined;
+  /** The model.json files read in this process (centernet.json, blazeface.json): nothing else. */
+  modelFiles: string[];
 }
 
-/** Per call, so taggers sharing the engine can still differ here. */
+/**
+ * Per call, so taggers sharing the engine can still differ here. Human keeps each call's settings
+ * for the next, so the call says which part runs: face-detector.ts runs faces on its own input.
+ */
 function objectConfig(options: LocalModelTaggerOptions): Partial<HumanModule.Config> {
   return {
+    face: { enabled: false },
     object: {
+      enabled: true,
       minConfidence: options.minScore ?? 0.1,
       maxDetected: options.maxDetected ?? 50,
       iouThreshold: 0.4,
@@ -53,7 +68,8 @@ async function detect(
     // unhandled rejection, not here. The input is always a valid RGB tensor, so none is expected.
     const result = await human.detect(input, objectConfig(options));
     if (result.error) throw new TransientError(`The local model failed: ${result.error}`);
-    return toTags(result.object);
+    const faces = await detectFaces(engine, input);
+    return [...toTags(result.object), ...faceLabels(faces, result.object)];
   } finally {
     tf.dispose(input);
   }
@@ -140,6 +156,7 @@ export class LocalModelTagger implements Tagger {
       loaded: runtime.engine !== undefined,
       loadMs: runtime.loadMs,
       numTensors: runtime.engine?.tf.memory().numTensors,
+      modelFiles: modelFilesLoaded(),
     };
   }
 }

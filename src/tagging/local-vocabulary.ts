@@ -1,6 +1,7 @@
 // Every name the local tagger can emit, for GET /vocabulary: one line per source of names, each
 // from the module that emits them. Data only: read without loading any model.
 import { COCO_PARENTS } from './broader-words.js';
+import { FACE_WORDS } from './faces.js';
 import { BLACK_AND_WHITE } from './image-properties.js';
 
 export const LOCAL_VOCABULARY: readonly string[] = [
@@ -8,6 +9,8 @@ export const LOCAL_VOCABULARY: readonly string[] = [
     // The model's 80 COCO labels, and their broader words.
     ...Object.keys(COCO_PARENTS),
     ...Object.values(COCO_PARENTS).flat(),
+    // From the faces found (their broader words are COCO's person's).
+    ...FACE_WORDS,
     // From pixel statistics.
     BLACK_AND_WHITE,
   ]),

@@ -112,7 +112,7 @@ describe('the web gallery in chromium', () => {
       await seeText(uploads.getByRole('listitem').filter({ hasText: file }), tags, TAGGING_MS);
     };
     await Promise.all([
-      tagged('astronaut.png', /astronaut\.png\s*people, person$/),
+      tagged('astronaut.png', /astronaut\.png\s*face, people, portrait, person$/),
       tagged('bus.jpg', /bus\.jpg\s*bus, vehicle, people, person$/),
     ]);
 
@@ -198,7 +198,7 @@ describe('the web gallery in chromium', () => {
     await detail.waitFor({ state: 'hidden' });
     await seeCount(cards, 1);
     await seeText(cards.nth(0), /astronaut\.png/);
-    await seeText(tagList, /^people \(1\)\s*person \(1\)$/);
+    await seeText(tagList, /^face \(1\)\s*people \(1\)\s*person \(1\)\s*portrait \(1\)$/);
     await seeText(page.getByRole('status'), 'bus.jpg deleted.');
 
     // Sign out: back to the form, the token gone from the tab.

@@ -75,6 +75,26 @@ describe('images, tagging and tags', () => {
     }
   });
 
+  it('when a portrait is uploaded, then it is tagged "face" with a box on the face, and "portrait" without one', async () => {
+    const { token, auth } = await app.newUser();
+    const id = await app.upload(token, fixture('astronaut.png'), 'image/png');
+    await app.settled(token, id);
+    const image = Image.parse((await app.http.get(`/images/${id}`).set(auth).expect(200)).body);
+    const tag = (name: string) => image.tags.find((t) => t.name === name);
+    expect(tag('face')).toMatchObject({ source: 'model' });
+    // Her face: the upper middle of the photo, about a fifth of its height.
+    const { x, y, w, h } = tag('face')!.box!;
+    expect(x + w / 2).toBeGreaterThan(0.35);
+    expect(x + w / 2).toBeLessThan(0.55);
+    expect(y + h / 2).toBeLessThan(0.35);
+    expect(h).toBeGreaterThan(0.1);
+    expect(tag('portrait')).toBeDefined();
+    expect(tag('portrait')).not.toHaveProperty('box');
+    expect(tag('group')).toBeUndefined();
+    const found = await app.http.get('/images?tags=portrait,face').set(auth).expect(200);
+    expect(found.body.items.map((i: { id: string }) => i.id)).toEqual([id]);
+  });
+
   it('when images carry different tags, then one tag and the AND of two find the right ones', async () => {
     const { token, auth } = await app.newUser();
     const astronaut = await app.upload(token, fixture('astronaut.png'), 'image/png');

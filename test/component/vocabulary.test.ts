@@ -38,6 +38,8 @@ describe('GET /vocabulary', () => {
     expect(tagger).toBe('local');
     expect(labels).toEqual(expect.arrayContaining(['cat', 'traffic light', 'animal', 'vehicle']));
     expect(labels).toEqual(expect.arrayContaining(Object.keys(COCO_PARENTS)));
+    // From the faces BlazeFace finds.
+    expect(labels).toEqual(expect.arrayContaining(['face', 'portrait', 'group']));
     expect(new Set(labels).size).toBe(labels.length);
     // Every name is already what a tag name normalises to, so a client can search it as is.
     for (const name of labels) expect(normaliseTagName(name)).toBe(name);
