@@ -1,7 +1,7 @@
 // Every name the local tagger can emit, for GET /vocabulary: one line per source of names, each
 // from the module that emits them. Data only: read without loading any model.
 import { COCO_PARENTS } from './broader-words.js';
-import { BLACK_AND_WHITE } from './image-properties.js';
+import { BLACK_AND_WHITE, NIGHT } from './image-properties.js';
 
 export const LOCAL_VOCABULARY: readonly string[] = [
   ...new Set([
@@ -10,5 +10,6 @@ export const LOCAL_VOCABULARY: readonly string[] = [
     ...Object.values(COCO_PARENTS).flat(),
     // From pixel statistics.
     BLACK_AND_WHITE,
+    NIGHT,
   ]),
 ];
