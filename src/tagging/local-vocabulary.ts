@@ -2,7 +2,7 @@
 // from the module that emits them. Data only: read without loading any model.
 import { COCO_PARENTS } from './broader-words.js';
 import { FACE_WORDS } from './faces.js';
-import { BLACK_AND_WHITE } from './image-properties.js';
+import { BLACK_AND_WHITE, NIGHT } from './image-properties.js';
 
 export const LOCAL_VOCABULARY: readonly string[] = [
   ...new Set([
@@ -13,5 +13,6 @@ export const LOCAL_VOCABULARY: readonly string[] = [
     ...FACE_WORDS,
     // From pixel statistics.
     BLACK_AND_WHITE,
+    NIGHT,
   ]),
 ];

@@ -127,6 +127,13 @@ describe('LocalModelTagger', () => {
     }
   });
 
+  it('when a photo was taken at night, then it is night; a dark photo of a notebook is not', async () => {
+    expect(names(await tagBytes(tagger, await fixture('night-city.jpg')))).toContain('night');
+    expect(names(await tagBytes(tagger, await fixture('dark-notebook.jpg')))).not.toContain(
+      'night',
+    );
+  });
+
   it('when the photo is stored sideways with EXIF orientation 6, then it is still recognised', async () => {
     const sideways = await sidewaysWithExif(await fixture('bus.jpg'));
     expect(names(await tagBytes(tagger, sideways, 'image/jpeg'))).toContain('bus');

@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BLACK_AND_WHITE, imageProperties } from '../../src/tagging/image-properties.js';
+import { decodeForModel } from '../../src/imaging/decode.js';
+import { BLACK_AND_WHITE, NIGHT, imageProperties } from '../../src/tagging/image-properties.js';
 
 /** A width × height RGB image whose pixel at (x, y) is colour(x, y). */
 function image(width: number, height: number, colour: (x: number, y: number) => number[]) {
@@ -38,5 +41,48 @@ describe('imageProperties', () => {
     expect(imageProperties(image(128, 128, () => [128, 128, 128]))).toEqual([]);
     expect(imageProperties(image(128, 128, (x) => grey(100 + (x % 40))))).toEqual([]);
     expect(imageProperties(image(16, 16, grey))).toEqual([]);
+  });
+});
+
+const fixture = (name: string) =>
+  readFile(join(import.meta.dirname, '..', 'fixtures', name)).then((bytes) =>
+    decodeForModel(bytes),
+  );
+const names = (found: readonly { name: string }[]) => found.map(({ name }) => name);
+
+describe('imageProperties: night', () => {
+  it('when a real photo shows a lit city under a dark sky, then it is night', async () => {
+    const found = imageProperties(await fixture('night-city.jpg'));
+    expect(names(found)).toEqual([NIGHT]);
+    expect(found[0]!.confidence).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('when a real photo is dark but not a night scene (a black notebook), then not night', async () => {
+    expect(names(imageProperties(await fixture('dark-notebook.jpg')))).not.toContain(NIGHT);
+  });
+
+  it('when real photos were taken by day, then none is night', async () => {
+    for (const day of ['bus.jpg', 'boat.jpg', 'car.jpg', 'astronaut.png', 'coffee.png']) {
+      expect(names(imageProperties(await fixture(day))), day).not.toContain(NIGHT);
+    }
+  });
+
+  // A dark, smooth sky on top, a dark ground below, and lit windows: `sky` and `lights` vary.
+  const scene = (sky: number[], lights: boolean) =>
+    image(300, 300, (x, y) => {
+      if (y < 100) return sky;
+      if (lights && y > 150 && y < 170 && x % 10 === 0) return [255, 220, 150];
+      return [30, 30, 30];
+    });
+
+  it('when the dark sky is blue or black and there are lights, then night', () => {
+    expect(names(imageProperties(scene([10, 15, 40], true)))).toEqual([NIGHT]);
+    expect(names(imageProperties(scene([12, 12, 12], true)))).toEqual([NIGHT]);
+  });
+
+  it('when the dark top is warm or green (a room, foliage), or nothing is lit, then not night', () => {
+    expect(imageProperties(scene([50, 30, 20], true))).toEqual([]);
+    expect(imageProperties(scene([10, 40, 15], true))).toEqual([]);
+    expect(imageProperties(scene([10, 15, 40], false))).toEqual([]);
   });
 });
