@@ -2,6 +2,7 @@
 // from the module that emits them. Data only: read without loading any model.
 import { COCO_PARENTS } from './broader-words.js';
 import { BLACK_AND_WHITE } from './image-properties.js';
+import { TEXT_TAG } from './text-words.js';
 
 export const LOCAL_VOCABULARY: readonly string[] = [
   ...new Set([
@@ -10,5 +11,7 @@ export const LOCAL_VOCABULARY: readonly string[] = [
     ...Object.values(COCO_PARENTS).flat(),
     // From pixel statistics.
     BLACK_AND_WHITE,
+    // Words read in the image (OCR=on; the adapter leaves it out with OCR=off).
+    TEXT_TAG,
   ]),
 ];

@@ -11,7 +11,7 @@ describe('loadConfig', () => {
       auth: { kind: 'local' },
       storage: { kind: 'local' },
       index: { kind: 'sqlite' },
-      tagger: { kind: 'local' },
+      tagger: { kind: 'local', ocr: true, ocrTimeoutMs: 3000 },
       uploadFunctionName: undefined,
       tagMinConfidence: undefined,
       tagMax: 10,
