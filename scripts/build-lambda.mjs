@@ -151,7 +151,17 @@ export function bundleLambda(outdir) {
     legalComments: 'linked',
     // aws-sdk (v2) is only a fallback the OpenSearch signer tries when the v3 credential provider
     // is missing; v3 is bundled, so v2 (9.5 MB) never is.
-    external: ['better-sqlite3', 'sharp', '@vladmandic/human', '@tensorflow/*', 'aws-sdk'],
+    // Tesseract (tesseract.js and its data) reads text for the local tagger only, which Lambda
+    // never runs: external, so the bundle carries none of it.
+    external: [
+      'better-sqlite3',
+      'sharp',
+      '@vladmandic/human',
+      '@tensorflow/*',
+      'aws-sdk',
+      'tesseract.js',
+      '@tesseract.js-data/*',
+    ],
     // clarifai-nodejs-grpc reads .proto files from disk next to itself: replaced at build time by
     // the definitions it needs, inlined.
     plugins: [...clarifaiEsbuildOptions().plugins, lambdaShims],

@@ -12,6 +12,7 @@ import type { IdentityProvider } from './identity/identity-provider.js';
 import type { LocalProcessingQueue } from './jobs/local-processing.js';
 import type { ProcessingQueue } from './jobs/processing-queue.js';
 import type { BlobStore } from './storage/blob-store.js';
+import type { Logger } from './logger.js';
 import type { LocalBlobStore } from './storage/local.js';
 import type { Tagger } from './tagging/tagger.js';
 
@@ -41,6 +42,8 @@ export interface AdapterContext {
   tagWorkers: number;
   /** The SQLite database in DATA_DIR, opened on the first call and shared by the local adapters. */
   database: () => Promise<Db>;
+  /** For what an adapter gets past without failing a request (a text it could not read). */
+  log: Logger;
 }
 
 export interface AdapterDescriptor<
@@ -110,8 +113,8 @@ export interface TaggerDescriptor<
   Variables extends z.ZodObject = z.ZodObject,
   Settings extends object = object,
 > extends AdapterDescriptor<Tagger, Kind, Variables, Settings> {
-  /** Every name it can emit, broader words included; null for an open vocabulary. */
-  vocabulary(): Promise<readonly string[] | null>;
+  /** Every name it can emit with these settings, broader words included; null: open. */
+  vocabulary(settings: Settings): Promise<readonly string[] | null>;
 }
 
 export function taggerAdapter<

@@ -14,7 +14,7 @@ import type { ProcessingContext } from './images/process-upload.js';
 import type { LocalProcessingQueue } from './jobs/local-processing.js';
 import type { ProcessingQueue } from './jobs/processing-queue.js';
 import { once } from './lazy-port.js';
-import type { Logger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { adapterFor, processingFor } from './registry.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { LocalBlobStore } from './storage/local.js';
@@ -36,7 +36,11 @@ export interface Adapters {
   close(): Promise<void>;
 }
 
-export async function buildAdapters(config: Config): Promise<Adapters> {
+/** `log`: where adapters report what they get past; by default a logger at LOG_LEVEL. */
+export async function buildAdapters(
+  config: Config,
+  log: Logger = createLogger(config.logLevel),
+): Promise<Adapters> {
   let db: Db | undefined;
   const context: AdapterContext = {
     dataDir: config.dataDir,
@@ -45,6 +49,7 @@ export async function buildAdapters(config: Config): Promise<Adapters> {
     uploadFunctionName: config.uploadFunctionName,
     uploadUrlTtlSeconds: config.uploadUrlTtlSeconds,
     tagWorkers: config.tagWorkers,
+    log,
     async database() {
       if (!db) {
         const { openDatabase } = await import('./db/database.js');
@@ -65,7 +70,7 @@ export async function buildAdapters(config: Config): Promise<Adapters> {
   });
   const vocabulary = once(async () => ({
     tagger: config.tagger.kind,
-    labels: await adapterFor('TAGGER', config.tagger.kind).vocabulary(),
+    labels: await adapterFor('TAGGER', config.tagger.kind).vocabulary(config.tagger),
   }));
   const { processing, localQueue } = await processingFor(storage).create(context);
 

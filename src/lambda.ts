@@ -23,7 +23,7 @@ export { preSignUp } from './identity/pre-sign-up.js';
 const container = once(async () => {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const adapters = await buildAdapters(config);
+  const adapters = await buildAdapters(config, log);
   return { config, log, adapters };
 });
 

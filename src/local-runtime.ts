@@ -33,7 +33,7 @@ export async function startLocalRuntime(
   { tagger, worker: workerOptions, ...appOptions }: LocalRuntimeOptions,
 ): Promise<LocalRuntime> {
   const { log } = appOptions;
-  const adapters = await buildAdapters(config);
+  const adapters = await buildAdapters(config, log);
   const queue = adapters.localQueue;
   if (!queue)
     throw new Error('the local runtime needs STORAGE=local: its worker serves the local queue');

@@ -11,7 +11,7 @@ describe('loadConfig', () => {
       auth: { kind: 'local' },
       storage: { kind: 'local' },
       index: { kind: 'sqlite' },
-      tagger: { kind: 'local' },
+      tagger: { kind: 'local', ocr: true, ocrTimeoutMs: 3000 },
       uploadFunctionName: undefined,
       tagMinConfidence: undefined,
       tagMax: 10,
@@ -51,6 +51,17 @@ describe('loadConfig', () => {
       port: 3000,
       logLevel: 'info',
     });
+  });
+
+  it('when OCR is off and its time limit set, then the local tagger gets both; bad values are named', () => {
+    expect(loadConfig({ OCR: 'off', OCR_TIMEOUT_MS: '500' }).tagger).toEqual({
+      kind: 'local',
+      ocr: false,
+      ocrTimeoutMs: 500,
+    });
+    expect(() => loadConfig({ OCR: 'maybe', OCR_TIMEOUT_MS: '0' })).toThrow(
+      /OCR must be on or off; OCR_TIMEOUT_MS must be a whole number from 1 to 600000/,
+    );
   });
 
   it('when several variables are bad, then one error names every one of them', () => {
