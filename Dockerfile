@@ -17,9 +17,13 @@ COPY scripts/build-web.mjs ./scripts/
 RUN npm run -s build:server && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
+# MALLOC_ARENA_MAX: glibc gives each thread (model threads, the text reader, sharp's) its own
+# malloc arena and keeps what they free; two arenas keep the server near 550 MiB instead of
+# growing past 740 (BENCHMARKS.md, "Memory"). npm start sets the same.
 ENV NODE_ENV=production \
     PORT=3000 \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./
 COPY --from=build --chown=root:root /app/node_modules ./node_modules

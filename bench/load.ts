@@ -8,11 +8,11 @@
 // every upload ends `tagged`. Each goal prints PASS or MISS; no timing is asserted.
 // Exit code 1 only on a 5xx or a connection error: those are bugs, not slowness.
 // Run: npm run bench:load [seconds, default 60]   --smoke  a few seconds, 5 connections (for CI)
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KINDS, MIX, Traffic, type User } from './support/load-traffic.js';
-import { cpuSeconds, freePort, startPixtag } from './support/processes.js';
+import { cpuSeconds, freePort, memoryOf, startPixtag } from './support/processes.js';
 import { writeResults } from './support/results.js';
 
 const args = process.argv.slice(2);
@@ -34,11 +34,6 @@ function quantile(values: number[], q: number): number {
 }
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const verdict = (met: boolean) => (met ? 'PASS' : 'MISS');
-
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
-}
 
 async function json<T>(api: string, path: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(`${api}${path}`, init);
@@ -140,7 +135,7 @@ try {
   const clientCpuBefore = process.cpuUsage();
   const started = Date.now();
   const sampler = setInterval(() => {
-    rss.push(rssMiB(server.pid));
+    rss.push(memoryOf(server.pid).rssMiB);
     if (rss.length % 10 === 0) {
       const requests = [...traffic.stats.values()].reduce((n, s) => n + s.latenciesMs.length, 0);
       console.log(`  ${rss.length} s: ${requests} requests, RSS ${Math.round(rss.at(-1)!)} MiB`);

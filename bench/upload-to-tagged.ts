@@ -4,17 +4,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startPixtag } from './support/processes.js';
+import { freePort, memoryOf, startPixtag } from './support/processes.js';
 import { writeResults } from './support/results.js';
 
 const runs = Number(process.argv[2] ?? 10);
 const photo = readFileSync(join(import.meta.dirname, '..', 'test', 'fixtures', 'astronaut.png'));
-
-function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
-}
 
 const port = await freePort();
 const api = `http://127.0.0.1:${port}`;

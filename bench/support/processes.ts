@@ -75,6 +75,8 @@ export function startPixtag(options: {
       PUBLIC_URL: `http://127.0.0.1:${options.port}`,
       DATA_DIR: options.dataDir,
       LOG_LEVEL: 'warn',
+      // As `npm start` and the Dockerfile set it (README, "Memory").
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
       ...options.env,
     },
     nodeArgs: options.nodeArgs ?? [],
@@ -92,4 +94,11 @@ export function cpuSeconds(pid: number): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/** A process's resident memory now and at its peak (Linux: /proc/<pid>/status), in MiB. */
+export function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
 }

@@ -6,6 +6,7 @@
 import type * as HumanModule from '@vladmandic/human';
 import { clipBox } from '../domain/box.js';
 import type { FoundFace } from './face-detector.js';
+import { LOCAL_MIN_CONFIDENCE } from './local-cut-off.js';
 import type { Detection } from './tagger.js';
 
 export const FACE = 'face';
@@ -25,7 +26,7 @@ const FACE_PARENTS = ['person', 'people'];
 export const PERSON_EVIDENCE = 0.3;
 
 /**
- * BlazeFace's score at which a face is as sure as a label at the local tagger's cut-off (0.3):
+ * BlazeFace's score at which a face is as sure as a label at the local tagger's cut-off:
  * real faces scored 0.50–0.94; faint faces beside a real one (false, or cut by the frame) at most
  * 0.46. Only faces at or above it count for `portrait` and `group`.
  */
@@ -42,12 +43,12 @@ export const PORTRAIT_FACE_HEIGHT = 0.17;
 export const GROUP_FACES = 3;
 
 /**
- * BlazeFace's score on the local tagger's confidence scale: SURE_FACE becomes 0.3, the cut-off
- * CenterNet's labels are judged by, so TAG_MIN_CONFIDENCE means the same for both. Piecewise
- * linear through (0, 0), (SURE_FACE, 0.3) and (1, 1): the order of scores is kept.
+ * BlazeFace's score on the local tagger's confidence scale: SURE_FACE becomes LOCAL_MIN_CONFIDENCE,
+ * the cut-off CenterNet's labels are judged by, so TAG_MIN_CONFIDENCE means the same for both.
+ * Piecewise linear through (0, 0), (SURE_FACE, the cut-off) and (1, 1): the order of scores is kept.
  */
 export function faceConfidence(score: number): number {
-  const atCutOff = 0.3;
+  const atCutOff = LOCAL_MIN_CONFIDENCE;
   return score <= SURE_FACE
     ? (score / SURE_FACE) * atCutOff
     : atCutOff + ((score - SURE_FACE) / (1 - SURE_FACE)) * (1 - atCutOff);

@@ -12,6 +12,7 @@ import type { LocalModelTaggerOptions } from './local-model.js';
 import { receivedError, type TagReply, type TagRequest } from './tag-thread-protocol.js';
 import type { ImageToTag, Tagger, TaggerResult } from './tagger.js';
 import { workerScript, type WorkerScript } from './worker-script.js';
+import { LOCAL_MIN_CONFIDENCE } from './local-cut-off.js';
 
 export interface LocalModelPoolOptions extends LocalModelTaggerOptions {
   /** Most threads, each with its own model. */
@@ -52,7 +53,7 @@ interface Thread {
 
 export class LocalModelPool implements Tagger {
   readonly name = 'local';
-  readonly defaultMinConfidence = 0.3;
+  readonly defaultMinConfidence = LOCAL_MIN_CONFIDENCE;
   readonly #options: LocalModelTaggerOptions;
   readonly #size: number;
   readonly #imagesPerThread: number;

@@ -18,6 +18,7 @@ import {
 import { imageProperties } from './image-properties.js';
 import { toTags } from './local-model-labels.js';
 import type { Detection, ImageToTag, Tagger, TaggerResult } from './tagger.js';
+import { LOCAL_MIN_CONFIDENCE } from './local-cut-off.js';
 
 export interface LocalModelTaggerOptions {
   /** centernet.json on disk; default: the one inside @vladmandic/human. */
@@ -116,7 +117,7 @@ async function ensureEngine(options: LocalModelTaggerOptions): Promise<Engine> {
 
 export class LocalModelTagger implements Tagger {
   readonly name = 'local';
-  readonly defaultMinConfidence = 0.3;
+  readonly defaultMinConfidence = LOCAL_MIN_CONFIDENCE;
   readonly #options: LocalModelTaggerOptions;
 
   constructor(options: LocalModelTaggerOptions = {}) {

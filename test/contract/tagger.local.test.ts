@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { TransientError, UnprocessableImageError } from '../../src/domain/errors.js';
 import { keepTags } from '../../src/tagging/keep-tags.js';
 import { decodeForModel } from '../../src/imaging/decode.js';
+import { LOCAL_MIN_CONFIDENCE } from '../../src/tagging/local-cut-off.js';
 import { LocalModelTagger } from '../../src/tagging/local-model.js';
 import { fixture, tagBytes, taggerContract } from './tagger.contract.js';
 
@@ -18,8 +19,10 @@ const listenersAtStart = {
 
 taggerContract('local model', async () => ({ tagger: new LocalModelTagger() }));
 
-const names = (tags: { name: string; confidence: number }[], minConfidence = 0.3) =>
-  keepTags(tags, { minConfidence, max: 10 }).map((t) => t.name);
+const names = (
+  tags: { name: string; confidence: number }[],
+  minConfidence = LOCAL_MIN_CONFIDENCE,
+) => keepTags(tags, { minConfidence, max: 10 }).map((t) => t.name);
 
 /** Pixels stored turned a quarter anticlockwise, with EXIF saying "turn 90° clockwise to view". */
 async function sidewaysWithExif(upright: Buffer): Promise<Buffer> {

@@ -1,6 +1,7 @@
 import type * as HumanModule from '@vladmandic/human';
 import { describe, expect, it } from 'vitest';
 import type { FoundFace } from '../../src/tagging/face-detector.js';
+import { LOCAL_MIN_CONFIDENCE } from '../../src/tagging/local-cut-off.js';
 import {
   faceConfidence,
   faceLabels,
@@ -32,8 +33,8 @@ const face = (score: number, height = 0.1, x = 0.4): FoundFace => ({
 const names = (labels: { name: string }[]) => labels.map((l) => l.name);
 
 describe('faceConfidence', () => {
-  it('when the face is as sure as the cut-off wants, then it maps onto the local cut-off, 0.3', () => {
-    expect(faceConfidence(SURE_FACE)).toBeCloseTo(0.3, 10);
+  it('when the face is as sure as the cut-off wants, then it maps onto the local cut-off', () => {
+    expect(faceConfidence(SURE_FACE)).toBeCloseTo(LOCAL_MIN_CONFIDENCE, 10);
     expect(faceConfidence(0)).toBe(0);
     expect(faceConfidence(1)).toBeCloseTo(1, 10);
   });
