@@ -249,12 +249,14 @@ try {
     photos.map((photo) => photo.file),
     smoke ? 1 : 3,
   );
-  const withOcr = features.imaging + features.objects + features.properties + features.text;
+  const withOcr =
+    features.imaging + features.objects + features.faces + features.properties + features.text;
   const share = (ms: number) => `${round1(ms)} ms ${Math.round((100 * ms) / withOcr)}%`;
   console.log(
     `per image, each feature alone (CPU, sum ${Math.round(withOcr)} ms): ` +
       `decoding, thumbnail and the model's pixels (sharp) ${share(features.imaging)}, ` +
-      `objects (the model) ${share(features.objects)}, image properties ${share(features.properties)}, ` +
+      `objects ${share(features.objects)}, faces ${share(features.faces)}, ` +
+      `image properties ${share(features.properties)}, ` +
       `text ${share(features.text)}; OCR=off gives back the last`,
   );
   const quality = await textQuality();
@@ -296,6 +298,7 @@ try {
       perImageCpuMs: {
         imaging: round1(features.imaging),
         objects: round1(features.objects),
+        faces: round1(features.faces),
         properties: round1(features.properties),
         text: round1(features.text),
       },

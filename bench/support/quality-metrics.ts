@@ -35,6 +35,7 @@ const FACE_TRUTH: Record<string, (image: LabelledImage) => boolean> = {
 export const PROPERTY_TRUTH: Record<string, (image: LabelledImage) => boolean | null> = {
   'black and white': (image) => image.greyscale,
   night: (image) => image.night,
+  sky: (image) => image.sky,
 };
 
 export const precision = ({ tp, fp }: Counts) => (tp + fp === 0 ? NaN : tp / (tp + fp));

@@ -28,6 +28,8 @@ export interface LabelledImage {
   /** null: a person could say either; not scored. */
   greyscale: boolean | null;
   night: boolean | null;
+  /** The sky is in the photo, in any weather. */
+  sky: boolean | null;
 }
 
 interface LabelsFile {

@@ -1,11 +1,17 @@
 // For bench/tagging.ts: what each feature of the local tagger costs an image in CPU, measured
-// alone in this process (sharp's decode, the object model, image properties, text reading), and
+// alone in this process (sharp's decode, the object model, faces, image properties, text reading), and
 // how many of the legible words of the text photos the reader reads.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeForModel, type DecodedImage } from '../../src/imaging/decode.js';
 import { prepareUpload } from '../../src/imaging/prepare-upload.js';
+import { detectFaces } from '../../src/tagging/face-detector.js';
 import { imageProperties } from '../../src/tagging/image-properties.js';
+import {
+  defaultModelPath,
+  loadEngine,
+  unloadEngine,
+} from '../../src/tagging/local-model-engine.js';
 import { LocalModelTagger } from '../../src/tagging/local-model.js';
 import { TextReader } from '../../src/tagging/text-reader.js';
 import { textFound } from '../../src/tagging/text-words.js';
@@ -37,6 +43,7 @@ export interface FeatureCosts {
   /** CPU ms per image, each feature alone, averaged over the photos. */
   imaging: number;
   objects: number;
+  faces: number;
   properties: number;
   text: number;
   /** RSS the text reader added once warm, MiB. */
@@ -63,10 +70,19 @@ export async function featureCosts(
 
   const imaging = await each((i) => prepareUpload(bytes[i]!));
   const properties = await each(async (i) => imageProperties(pixels[i]!));
+
+  // Faces alone, as local-model.ts runs them on the model's input tensor (made beforehand).
+  const engine = await loadEngine(defaultModelPath());
+  const inputs = pixels.map((p) => engine.tf.tensor3d(p.data, [p.height, p.width, 3], 'int32'));
+  const faces = await each((i) => detectFaces(engine, inputs[i]!));
+  engine.tf.dispose(inputs);
+  unloadEngine(engine);
+
+  // The whole model step (objects, faces, properties): objects are what the others leave.
   const model = new LocalModelTagger();
-  const objects = await each((i) => model.tagPixels(pixels[i]!));
+  const whole = await each((i) => model.tagPixels(pixels[i]!));
   await model.close();
-  return { imaging, objects: objects - properties, properties, text, readerMiB };
+  return { imaging, objects: whole - faces - properties, faces, properties, text, readerMiB };
 }
 
 export interface TextQuality {

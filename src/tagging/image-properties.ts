@@ -1,4 +1,4 @@
-// Labels from pixel statistics rather than a model: `black and white`, `night`.
+// Labels from pixel statistics rather than a model: `black and white`, `night`, `sky`.
 // Black and white: measured on a labelled set of real images from Debian's python3-skimage and the
 // test photos (BENCHMARKS.md, section 3): every greyscale photo has no colourful pixel at all,
 // every colour one at least 5% (a night-sky photo, the least), so the cut-off at 1% is far from
@@ -10,11 +10,15 @@
 // (labels.json; BENCHMARKS.md, Quality): 2 of 2 night photos, no false tag on the 46 others. A
 // night photo without lights (a dark misty lake) is missed, on purpose: without lights a dark
 // photo is as often not night.
+// Sky: most of the top third is smooth and sky-blue (blue over red, not under green, not dark).
+// Calibrated on the same tune photos (BENCHMARKS.md, Quality): a grey or white overcast sky is
+// left out, on purpose, since a smooth bright grey top is as often a wall or a ceiling.
 import type { DecodedImage } from '../imaging/decode.js';
 import type { Detection } from './tagger.js';
 
 export const BLACK_AND_WHITE = 'black and white';
 export const NIGHT = 'night';
+export const SKY = 'sky';
 
 /** A pixel whose channels differ by more than this (of 255) has a colour. */
 const CHROMA = 24;
@@ -36,6 +40,15 @@ const LIGHT_LUMA = 200;
 const NIGHT_MIN_LIGHTS = 0.004;
 const NIGHT_MAX_LIGHTS = 0.25;
 
+/** A sky pixel: its luma step to the pixels left and above together below this (of 255)… */
+const SKY_MAX_STEP = 6;
+/** …blue above red by this much, green at most this much above blue, and luma above this. */
+const SKY_BLUE_OVER_RED = 12;
+const SKY_GREEN_OVER_BLUE = 8;
+const SKY_MIN_LUMA = 60;
+/** Sky: at least this share of the top third's pixels are sky pixels. */
+const SKY_MIN_SHARE = 0.4;
+
 /** Fewer pixels than this (an icon) say too little. */
 const MIN_PIXELS = 32 * 32;
 
@@ -54,6 +67,8 @@ interface PixelStats {
     blueOverGreen: number;
     blueOverRed: number;
     detail: number;
+    /** Pixels smooth and sky-blue. */
+    blue: number;
   };
 }
 
@@ -61,7 +76,7 @@ interface PixelStats {
 export function imageProperties(image: DecodedImage): Detection[] {
   if (image.data.length / 3 < MIN_PIXELS) return [];
   const stats = pixelStats(image);
-  return [blackAndWhite(stats), night(stats)].filter((found) => found !== undefined);
+  return [blackAndWhite(stats), night(stats), sky(stats)].filter((found) => found !== undefined);
 }
 
 function pixelStats({ data, width }: DecodedImage): PixelStats {
@@ -78,6 +93,7 @@ function pixelStats({ data, width }: DecodedImage): PixelStats {
       blueOverGreen: 0,
       blueOverRed: 0,
       detail: 0,
+      blue: 0,
     },
   };
   const { sky } = stats;
@@ -94,9 +110,20 @@ function pixelStats({ data, width }: DecodedImage): PixelStats {
       sky.lumas[luma]! += 1;
       sky.blueOverGreen += b - g;
       sky.blueOverRed += b - r;
-      if (x > 0) sky.detail += Math.abs(luma - above[x - 1]!); // left: this row's, just written
-      if (i >= width * 3) sky.detail += Math.abs(luma - above[x]!);
+      // Left: this row's, just written; above: the row before's, about to be replaced.
+      const step =
+        (x > 0 ? Math.abs(luma - above[x - 1]!) : 0) +
+        (i >= width * 3 ? Math.abs(luma - above[x]!) : 0);
+      sky.detail += step;
       above[x] = luma;
+      if (
+        step < SKY_MAX_STEP &&
+        b - r > SKY_BLUE_OVER_RED &&
+        g - b <= SKY_GREEN_OVER_BLUE &&
+        luma > SKY_MIN_LUMA
+      ) {
+        sky.blue += 1;
+      }
     }
   }
   return stats;
@@ -123,6 +150,15 @@ function night({ pixels, lights, lumas, sky }: PixelStats): Detection | undefine
   // 1 for a black sky, down to 0.5 at the cut-off.
   return isNight
     ? { name: NIGHT, confidence: 1 - skyMedian / NIGHT_MAX_SKY_MEDIAN / 2 }
+    : undefined;
+}
+
+function sky({ sky }: PixelStats): Detection | undefined {
+  if (sky.pixels === 0) return undefined;
+  const share = sky.blue / sky.pixels;
+  // 0.5 at the cut-off, up to 1 for a top third all sky.
+  return share >= SKY_MIN_SHARE
+    ? { name: SKY, confidence: 0.5 + ((share - SKY_MIN_SHARE) / (1 - SKY_MIN_SHARE)) * 0.5 }
     : undefined;
 }
 

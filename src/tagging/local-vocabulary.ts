@@ -2,7 +2,7 @@
 // from the module that emits them. Data only: read without loading any model.
 import { COCO_PARENTS } from './broader-words.js';
 import { FACE_WORDS } from './faces.js';
-import { BLACK_AND_WHITE, NIGHT } from './image-properties.js';
+import { BLACK_AND_WHITE, NIGHT, SKY } from './image-properties.js';
 import { TEXT_TAG } from './text-words.js';
 
 export const LOCAL_VOCABULARY: readonly string[] = [
@@ -15,6 +15,7 @@ export const LOCAL_VOCABULARY: readonly string[] = [
     // From pixel statistics.
     BLACK_AND_WHITE,
     NIGHT,
+    SKY,
     // Words read in the image (OCR=on; the adapter leaves it out with OCR=off).
     TEXT_TAG,
   ]),

@@ -2,7 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeForModel } from '../../src/imaging/decode.js';
-import { BLACK_AND_WHITE, NIGHT, imageProperties } from '../../src/tagging/image-properties.js';
+import {
+  BLACK_AND_WHITE,
+  NIGHT,
+  SKY,
+  imageProperties,
+} from '../../src/tagging/image-properties.js';
 
 /** A width × height RGB image whose pixel at (x, y) is colour(x, y). */
 function image(width: number, height: number, colour: (x: number, y: number) => number[]) {
@@ -84,5 +89,41 @@ describe('imageProperties: night', () => {
     expect(imageProperties(scene([50, 30, 20], true))).toEqual([]);
     expect(imageProperties(scene([10, 40, 15], true))).toEqual([]);
     expect(imageProperties(scene([10, 15, 40], false))).toEqual([]);
+  });
+});
+
+describe('imageProperties: sky', () => {
+  it('when a real photo shows a harbour under a blue sky, then sky', async () => {
+    const found = imageProperties(await fixture('boat.jpg'));
+    expect(names(found)).toEqual([SKY]);
+    expect(found[0]!.confidence).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('when real photos were taken indoors or close up, then no sky', async () => {
+    for (const file of ['astronaut.png', 'coffee.png', 'chelsea.png', 'group.jpg', 'bus.jpg']) {
+      expect(names(imageProperties(await fixture(file))), file).not.toContain(SKY);
+    }
+  });
+
+  // A smooth top third of `top` (with some texture when `busy`), a mid-grey ground below.
+  const scene = (top: (x: number, y: number) => number[]) =>
+    image(300, 300, (x, y) => (y < 100 ? top(x, y) : [90 + (x % 7) * 10, 90, 80]));
+
+  it('when the top third is smooth and sky-blue, a gradient included, then sky, surer the more', () => {
+    const clear = imageProperties(scene(() => [110, 160, 220]));
+    expect(names(clear)).toEqual([SKY]);
+    expect(clear[0]!.confidence).toBeCloseTo(1, 5);
+    const gradient = imageProperties(scene((_, y) => [90 + y, 140 + y, 200 + Math.floor(y / 2)]));
+    expect(names(gradient)).toEqual([SKY]);
+  });
+
+  it('when the top third is grey or white (a wall, a ceiling), teal, dark or busy, then no sky', () => {
+    expect(imageProperties(scene(() => [200, 200, 205]))).toEqual([]);
+    expect(imageProperties(scene(() => [40, 160, 140]))).toEqual([]);
+    expect(imageProperties(scene(() => [20, 25, 55]))).toEqual([]);
+    // Blue, but with a step of 40 between neighbours: blue cups, a patterned shirt.
+    expect(
+      imageProperties(scene((x, y) => ((x + y) % 2 ? [60, 100, 200] : [100, 140, 240]))),
+    ).toEqual([]);
   });
 });
