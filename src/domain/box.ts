@@ -4,8 +4,12 @@ import type { Box } from './image.js';
 /** A score or coordinate forced into 0–1; NaN, which no model should send, counts as 0. */
 export const clamp01 = (n: number): number => (Number.isNaN(n) ? 0 : Math.min(1, Math.max(0, n)));
 
-/** 1/10000 of the frame: finer than any pixel an outline is drawn on, and short in JSON. */
-const r = (n: number): number => Math.round(n * 10_000) / 10_000;
+/**
+ * To 1/10000: finer than any pixel an outline is drawn on or any difference a score can make,
+ * and short in JSON.
+ */
+export const roundFraction = (n: number): number => Math.round(n * 10_000) / 10_000;
+const r = roundFraction;
 
 /** A box clipped to the frame, or undefined when it has no area left (nothing to outline). */
 export function clipBox({ x, y, w, h }: Box): Box | undefined {

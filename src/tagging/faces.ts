@@ -4,7 +4,7 @@
 // set on real photos (BENCHMARKS.md, Faces, gives the scores it rests on). Data and pure
 // functions: GET /vocabulary reads FACE_WORDS without loading a model.
 import type * as HumanModule from '@vladmandic/human';
-import { clipBox } from '../domain/box.js';
+import { clipBox, roundFraction as round } from '../domain/box.js';
 import type { FoundFace } from './face-detector.js';
 import { LOCAL_MIN_CONFIDENCE } from './local-cut-off.js';
 import type { Detection } from './tagger.js';
@@ -53,8 +53,6 @@ export function faceConfidence(score: number): number {
     ? (score / SURE_FACE) * atCutOff
     : atCutOff + ((score - SURE_FACE) / (1 - SURE_FACE)) * (1 - atCutOff);
 }
-
-const round = (n: number): number => Math.round(n * 10_000) / 10_000;
 
 /**
  * The face labels of one image: `face` at the best face's confidence and box; `portrait` or

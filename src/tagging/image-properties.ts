@@ -13,6 +13,7 @@
 // Sky: most of the top third is smooth and sky-blue (blue over red, not under green, not dark).
 // Calibrated on the same tune photos (BENCHMARKS.md, Quality): a grey or white overcast sky is
 // left out, on purpose, since a smooth bright grey top is as often a wall or a ceiling.
+import { roundFraction } from '../domain/box.js';
 import type { DecodedImage } from '../imaging/decode.js';
 import type { Detection } from './tagger.js';
 
@@ -76,7 +77,9 @@ interface PixelStats {
 export function imageProperties(image: DecodedImage): Detection[] {
   if (image.data.length / 3 < MIN_PIXELS) return [];
   const stats = pixelStats(image);
-  return [blackAndWhite(stats), night(stats), sky(stats)].filter((found) => found !== undefined);
+  return [blackAndWhite(stats), night(stats), sky(stats)]
+    .filter((found) => found !== undefined)
+    .map((found) => ({ ...found, confidence: roundFraction(found.confidence) }));
 }
 
 function pixelStats({ data, width }: DecodedImage): PixelStats {
