@@ -2,7 +2,7 @@
 // TAGGER=local, TAG_WORKERS=2, with or without OCR): warm uploads one at a time for the time from
 // the end of the PUT to `tagged`, then N uploads over HTTP, 3 in flight, every test fixture in
 // turn (text photos, a group and a night scene among them), each decoded by sharp and thumbnailed
-// as any upload is. After each image is tagged the server's RSS is read from /proc; growth is the
+// as any upload is, after a warm-up of every fixture twice. After each image is tagged the server's RSS is read from /proc; growth is the
 // mean RSS of the last 100 images against the first 100's. Used by bench/tagging.ts (everything
 // on) and bench/tagging-soak.ts (either).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -28,6 +28,8 @@ export interface SoakResult {
   imagesPerSecond: number;
   serverCpuMsPerImage: number;
   rssMiB: { afterWarmUp: number; firstMean: number; lastMean: number; atEnd: number; peak: number };
+  /** RSS after every 50th upload, MiB: where it grows, if it does. */
+  rssProfileMiB: number[];
   /** Mean RSS of the last `window` images against the first `window`'s, in %. */
   growthPercent: number;
   window: number;
@@ -88,8 +90,15 @@ export async function serverSoak({ count, ocr, sequential }: SoakOptions): Promi
     const user = JSON.stringify({ username: 'soak', password: 'soak-benchmark-password' });
     await call('/signup', { method: 'POST', body: user });
     const { token } = await call<{ token: string }>('/signin', { method: 'POST', body: user });
-    // Warm-up: both model threads and the reader load.
-    await Promise.all(photos.slice(0, 3).map((photo) => uploadOne(token, photo)));
+    // Warm-up: every fixture twice, 3 in flight, so that both model threads and the reader have
+    // loaded and met the largest images (their WebAssembly heaps grow to the largest so far);
+    // growth measured from there is what a long run adds.
+    const warmUp = [...photos, ...photos];
+    await Promise.all(
+      [0, 1, 2].map(async () => {
+        for (let photo = warmUp.pop(); photo; photo = warmUp.pop()) await uploadOne(token, photo);
+      }),
+    );
     const latencies: number[] = [];
     for (let i = 0; i < sequential; i += 1) {
       latencies.push(await uploadOne(token, photos[i % photos.length]!));
@@ -134,6 +143,7 @@ export async function serverSoak({ count, ocr, sequential }: SoakOptions): Promi
         atEnd: Math.round(rssMiB),
         peak: Math.round(peakMiB),
       },
+      rssProfileMiB: rss.filter((_, i) => (i + 1) % 50 === 0).map(Math.round),
       growthPercent: Math.round(((last - first) / first) * 1000) / 10,
       window,
     };

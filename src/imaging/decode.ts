@@ -2,7 +2,7 @@
 // thumbnail; and the flat RGB a model reads, made from those pixels without decoding again.
 // Imports only the domain (through read-with-sharp.ts) and sharp, lazily.
 import type { Sharp } from 'sharp';
-import { openWithSharp, withSharpErrors } from './read-with-sharp.js';
+import { loadSharp, openWithSharp, withSharpErrors } from './read-with-sharp.js';
 
 /**
  * Longest side of the pixels a tagger gets; larger images are scaled down, never up. Smaller
@@ -60,7 +60,7 @@ export function decodeUpright(
 
 /** Pixels this module decoded, opened again with sharp to make something else of them. */
 export async function openPixels({ data, width, height, channels }: UprightPixels): Promise<Sharp> {
-  const { default: sharp } = await import('sharp');
+  const { default: sharp } = await loadSharp();
   return sharp(data, { raw: { width, height, channels } });
 }
 

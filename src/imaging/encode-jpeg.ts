@@ -2,7 +2,7 @@
 // that reads only JPEG or PNG, or only so many bytes, the one form every such service reads. Made
 // from the pixels already decoded, never from the upload's bytes a second time.
 import type { DecodedImage } from './decode.js';
-import { withSharpErrors } from './read-with-sharp.js';
+import { loadSharp, withSharpErrors } from './read-with-sharp.js';
 
 export interface JpegOptions {
   /** 1–100. */
@@ -16,7 +16,7 @@ export function encodeJpeg(
   { quality, minSide = 0 }: JpegOptions,
 ): Promise<Buffer> {
   return withSharpErrors(async () => {
-    const { default: sharp } = await import('sharp');
+    const { default: sharp } = await loadSharp();
     let image = sharp(data, { raw: { width, height, channels: 3 } });
     const shorter = Math.min(width, height);
     if (shorter < minSide) {

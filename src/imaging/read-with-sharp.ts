@@ -1,17 +1,30 @@
 // How untrusted upload bytes are opened with sharp: the one pixel cap, the one strictness and the
 // same words for the user when it fails, whichever step reads them. Imports only the domain.
+import type * as SharpModule from 'sharp';
 import type { Sharp } from 'sharp';
 import { UnprocessableImageError } from '../domain/errors.js';
 
 // Far above any photo a person uploads, far below what would exhaust memory while decoding.
 export const MAX_INPUT_PIXELS = 100_000_000;
 
+let loaded: Promise<typeof SharpModule> | undefined;
+
 /**
- * sharp is imported on first use: the API handler (on Lambda too) never pays for loading it, and
- * only the processing path needs it.
+ * sharp, imported on first use: the API handler (on Lambda too) never pays for loading it, and
+ * only the processing path needs it. Every imaging module gets it here.
  */
+export function loadSharp(): Promise<typeof SharpModule> {
+  loaded ??= import('sharp').then((module) => {
+    // libvips keeps the results of recent operations (up to 50 MiB) to answer a repeat; every
+    // upload is new, so the cache only holds memory.
+    module.default.cache(false);
+    return module;
+  });
+  return loaded;
+}
+
 export async function openWithSharp(bytes: Uint8Array): Promise<Sharp> {
-  const { default: sharp } = await import('sharp');
+  const { default: sharp } = await loadSharp();
   return sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS });
 }
 

@@ -3,9 +3,11 @@
 // main thread it would stall every HTTP request meanwhile, and one model can use only one core.
 // Each thread holds its own model (about 0.5 s to load, about 150 MiB of RSS); threads start one
 // by one as images arrive, up to `size`, so the API never pays and an idle server holds no model.
-// A thread's RSS creeps up as it works (about 0.1 MiB an image, in the wasm and V8 heaps, with no
-// tensor leaked: bench/tagging.ts --soak), so a thread retires after `imagesPerThread` images and
-// the next image starts a fresh one: one model load (about 0.5 s) every few hundred images.
+// A thread's RSS crept up as it worked (about 0.1 MiB an image, in the wasm and V8 heaps, with no
+// tensor leaked) until its young generation was capped (#start); a thread still retires after
+// `imagesPerThread` images and the next image starts a fresh one, as a bound on any creep left.
+// Every 200 images cost 5% more CPU (model loads) and higher RSS peaks in a 1,000-upload soak than
+// never (bench:tagging-soak, BENCHMARKS.md section 3), so the default is 1,000.
 import { Worker } from 'node:worker_threads';
 import { TransientError } from '../domain/errors.js';
 import type { LocalModelTaggerOptions } from './local-model.js';
@@ -17,7 +19,7 @@ import { LOCAL_MIN_CONFIDENCE } from './local-cut-off.js';
 export interface LocalModelPoolOptions extends LocalModelTaggerOptions {
   /** Most threads, each with its own model. */
   size: number;
-  /** Images a thread tags before it is replaced by a fresh one (default 200). */
+  /** Images a thread tags before it is replaced by a fresh one (default 1,000). */
   imagesPerThread?: number;
   /** For tests: another thread script speaking tag-thread-protocol. */
   script?: WorkerScript;
@@ -51,6 +53,9 @@ interface Thread {
   tagged: number;
 }
 
+/** Each model thread's V8 young generation, MiB (see #start). */
+const YOUNG_GENERATION_MB = 6;
+
 export class LocalModelPool implements Tagger {
   readonly name = 'local';
   readonly defaultMinConfidence = LOCAL_MIN_CONFIDENCE;
@@ -64,7 +69,7 @@ export class LocalModelPool implements Tagger {
   #crashes = 0;
   #retired = 0;
 
-  constructor({ size, script, imagesPerThread = 200, ...options }: LocalModelPoolOptions) {
+  constructor({ size, script, imagesPerThread = 1000, ...options }: LocalModelPoolOptions) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`pool size must be ≥ 1, got ${size}`);
     if (!(imagesPerThread >= 1)) throw new Error(`imagesPerThread must be ≥ 1`);
     this.#size = size;
@@ -129,7 +134,14 @@ export class LocalModelPool implements Tagger {
 
   #start(): Thread {
     const { filename, options } = this.#script;
-    const worker = new Worker(filename, { ...options, workerData: this.#options });
+    const worker = new Worker(filename, {
+      ...options,
+      workerData: this.#options,
+      // V8 lets each thread's young generation grow to up to 48 MiB, which a thread that mostly
+      // holds tensors in WebAssembly never needs: 6 MiB keeps the server about 60 MiB smaller
+      // after 500 uploads, with no change in CPU per image (BENCHMARKS.md, section 3).
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     const thread: Thread = {
       worker,
       job: undefined,

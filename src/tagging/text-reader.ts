@@ -23,6 +23,12 @@ export interface TextReaderOptions {
   log?: { warn(details: object, message: string): void };
   /** For tests: where eng.traineddata.gz is (a folder, or a URL, which the thread refuses). */
   langPath?: string;
+  /**
+   * Images one Tesseract reads before a fresh one takes over (default 1,000): its WebAssembly heap
+   * only grows, to what the largest image so far needed. A bound on a long run's creep, like the
+   * model threads' (local-model-pool.ts); a start costs about 0.3 s.
+   */
+  readsPerReader?: number;
 }
 
 /** Longest Tesseract may take to start (about 0.3 s here): a start that hangs is a failure. */
@@ -87,7 +93,12 @@ export class TextReader {
   readonly #timeoutMs: number;
   readonly #log: TextReaderOptions['log'];
   readonly #langPath: string;
+  readonly #readsPerReader: number;
   #reader: Promise<Reader> | undefined;
+  /** Images the current Tesseract has read. */
+  #reads = 0;
+  /** Fresh Tesseracts started after one had read readsPerReader images. */
+  #recycled = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -95,6 +106,13 @@ export class TextReader {
     this.#timeoutMs = options.timeoutMs;
     this.#log = options.log;
     this.#langPath = options.langPath ?? defaultLangPath();
+    this.#readsPerReader = options.readsPerReader ?? 1000;
+    if (!(this.#readsPerReader >= 1)) throw new Error('readsPerReader must be ≥ 1');
+  }
+
+  /** For tests and benchmarks: how many times a Tesseract was replaced after its share. */
+  stats(): { recycled: number } {
+    return { recycled: this.#recycled };
   }
 
   /** The legible words, in reading order; undefined when reading failed or ran out of time. */
@@ -128,6 +146,12 @@ export class TextReader {
         'Reading text',
       );
       if (reader.failed) throw reader.failed;
+      this.#reads += 1;
+      if (this.#reads >= this.#readsPerReader) {
+        // The next image starts a fresh one; this one ends in the background.
+        this.#recycled += 1;
+        void this.#reset().catch(() => undefined);
+      }
       return legibleWords(wordsOf(result.data));
     } catch (error) {
       const ms = Math.round(performance.now() - started);
@@ -198,6 +222,7 @@ export class TextReader {
   async #reset(): Promise<void> {
     const current = this.#reader;
     this.#reader = undefined;
+    this.#reads = 0;
     if (!current) return;
     const reader = await current.catch(() => undefined);
     await reader?.tesseract.terminate();

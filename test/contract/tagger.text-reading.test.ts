@@ -55,6 +55,25 @@ describe('TextReader with the real Tesseract', () => {
   });
 });
 
+describe('TextReader recycling its Tesseract', () => {
+  it('when a Tesseract has read its share, then a fresh one reads the next image just as well', async () => {
+    const { warnings, log } = recordingLog();
+    const reader = new TextReader({ timeoutMs: 30_000, log, readsPerReader: 2 });
+    try {
+      const sign = await pixelsOf('sign.jpg');
+      const first = (await reader.read(sign))?.map((w) => w.text);
+      await reader.read(await pixelsOf('bus.jpg'));
+      expect(reader.stats().recycled).toBe(1);
+      // Read by the second Tesseract: the same words as the first read them.
+      expect((await reader.read(sign))?.map((w) => w.text)).toEqual(first);
+      expect(first).toContain('PARKING');
+      expect(warnings).toEqual([]);
+    } finally {
+      await reader.close();
+    }
+  });
+});
+
 describe('TextReader without a network', () => {
   it('when its language data is given as a URL, then the fetch is refused, the read gives no words, and the failure is logged', async () => {
     // The reader's thread replaces fetch: reading works above with no network at all, and here
