@@ -9,7 +9,6 @@ export const clamp01 = (n: number): number => (Number.isNaN(n) ? 0 : Math.min(1,
  * and short in JSON.
  */
 export const roundFraction = (n: number): number => Math.round(n * 10_000) / 10_000;
-const r = roundFraction;
 
 /** A box clipped to the frame, or undefined when it has no area left (nothing to outline). */
 export function clipBox({ x, y, w, h }: Box): Box | undefined {
@@ -17,5 +16,12 @@ export function clipBox({ x, y, w, h }: Box): Box | undefined {
   const top = clamp01(y);
   const width = clamp01(x + w) - left;
   const height = clamp01(y + h) - top;
-  return width > 0 && height > 0 ? { x: r(left), y: r(top), w: r(width), h: r(height) } : undefined;
+  return width > 0 && height > 0
+    ? {
+        x: roundFraction(left),
+        y: roundFraction(top),
+        w: roundFraction(width),
+        h: roundFraction(height),
+      }
+    : undefined;
 }

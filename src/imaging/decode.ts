@@ -58,6 +58,9 @@ export function decodeUpright(
   });
 }
 
+/** Rec. 601 luma (0–255) of one RGB pixel, in integers: what every pixel statistic here reads. */
+export const luma = (r: number, g: number, b: number): number => (r * 77 + g * 150 + b * 29) >> 8;
+
 /** Pixels this module decoded, opened again with sharp to make something else of them. */
 export async function openPixels({ data, width, height, channels }: UprightPixels): Promise<Sharp> {
   const { default: sharp } = await loadSharp();

@@ -1,7 +1,6 @@
 // How untrusted upload bytes are opened with sharp: the one pixel cap, the one strictness and the
 // same words for the user when it fails, whichever step reads them. Imports only the domain.
 import type * as SharpModule from 'sharp';
-import type { Sharp } from 'sharp';
 import { UnprocessableImageError } from '../domain/errors.js';
 
 // Far above any photo a person uploads, far below what would exhaust memory while decoding.
@@ -23,7 +22,7 @@ export function loadSharp(): Promise<typeof SharpModule> {
   return loaded;
 }
 
-export async function openWithSharp(bytes: Uint8Array): Promise<Sharp> {
+export async function openWithSharp(bytes: Uint8Array): Promise<SharpModule.Sharp> {
   const { default: sharp } = await loadSharp();
   return sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS });
 }

@@ -14,7 +14,7 @@
 // Calibrated on the same tune photos (BENCHMARKS.md, Quality): a grey or white overcast sky is
 // left out, on purpose, since a smooth bright grey top is as often a wall or a ceiling.
 import { roundFraction } from '../domain/box.js';
-import type { DecodedImage } from '../imaging/decode.js';
+import { luma, type DecodedImage } from '../imaging/decode.js';
 import type { Detection } from './tagger.js';
 
 export const BLACK_AND_WHITE = 'black and white';
@@ -106,24 +106,23 @@ function pixelStats({ data, width }: DecodedImage): PixelStats {
     const g = data[i + 1]!;
     const b = data[i + 2]!;
     if (Math.max(r, g, b) - Math.min(r, g, b) > CHROMA) stats.colourful += 1;
-    const luma = (r * 77 + g * 150 + b * 29) >> 8;
-    stats.lumas[luma]! += 1;
-    if (luma > LIGHT_LUMA) stats.lights += 1;
+    const y = luma(r, g, b);
+    stats.lumas[y]! += 1;
+    if (y > LIGHT_LUMA) stats.lights += 1;
     if (i < skyEnd) {
-      sky.lumas[luma]! += 1;
+      sky.lumas[y]! += 1;
       sky.blueOverGreen += b - g;
       sky.blueOverRed += b - r;
       // Left: this row's, just written; above: the row before's, about to be replaced.
       const step =
-        (x > 0 ? Math.abs(luma - above[x - 1]!) : 0) +
-        (i >= width * 3 ? Math.abs(luma - above[x]!) : 0);
+        (x > 0 ? Math.abs(y - above[x - 1]!) : 0) + (i >= width * 3 ? Math.abs(y - above[x]!) : 0);
       sky.detail += step;
-      above[x] = luma;
+      above[x] = y;
       if (
         step < SKY_MAX_STEP &&
         b - r > SKY_BLUE_OVER_RED &&
         g - b <= SKY_GREEN_OVER_BLUE &&
-        luma > SKY_MIN_LUMA
+        y > SKY_MIN_LUMA
       ) {
         sky.blue += 1;
       }

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Worker as TesseractWorker, Page } from 'tesseract.js';
 import type { Worker as NodeWorker } from 'node:worker_threads';
-import type { DecodedImage } from '../imaging/decode.js';
+import { luma, type DecodedImage } from '../imaging/decode.js';
 import { legibleWords, type LegibleWord, type RecognisedWord } from './text-words.js';
 import { workerScript, type WorkerScript } from './worker-script.js';
 
@@ -57,9 +57,9 @@ export function greyscalePgm({ data, width, height }: DecodedImage): Buffer {
   const header = Buffer.from(`P5\n${width} ${height}\n255\n`, 'ascii');
   const pgm = Buffer.allocUnsafe(header.length + width * height);
   header.copy(pgm);
-  // Rec. 601 luma in integers; about 2 ms for 1024 × 768 pixels.
+  // About 2 ms for 1024 × 768 pixels.
   for (let i = 0, o = header.length; o < pgm.length; i += 3, o += 1) {
-    pgm[o] = (data[i]! * 77 + data[i + 1]! * 150 + data[i + 2]! * 29) >> 8;
+    pgm[o] = luma(data[i]!, data[i + 1]!, data[i + 2]!);
   }
   return pgm;
 }
